@@ -1,0 +1,86 @@
+"""The one JSON API of Kramar at /api/: every app mounts its router here.
+
+Errors have one shape everywhere: ``{"code": str, "message": str, "extra": object}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from kramar.accounts.api import router as accounts_router
+from kramar.accounts.auth import API_AUTH
+from kramar.core.errors import ApplicationError, CoreErrorCode
+
+
+class Problem(Schema):
+    code: str
+    message: str
+    extra: dict[str, Any]
+
+
+api = NinjaAPI(
+    title="Kramar API",
+    version="1",
+    description=(
+        "The JSON API of Kramar, the online shop with an eCRM inside it. Authenticate with a "
+        "personal token (`Authorization: Bearer kr_…`, issued in the back office) or a browser "
+        "session. Every error answers `{code, message, extra}`."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def problem(code: str, message: str, status: int, extra: dict[str, Any] | None = None) -> HttpResponse:
+    return JsonResponse({"code": code, "message": message, "extra": extra or {}}, status=status)
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return problem(exc.code, str(exc.message), exc.status, exc.extra)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"loc": [str(part) for part in error.get("loc", [])], "msg": str(error.get("msg", ""))}
+        for error in exc.errors
+    ]
+    return problem(CoreErrorCode.VALIDATION, _("The request is not valid."), 422, {"errors": errors})
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(CoreErrorCode.NOT_AUTHENTICATED, _("Sign in or send a valid API token."), 401)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(CoreErrorCode.PERMISSION_DENIED, _("You may not do this."), 403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(CoreErrorCode.NOT_FOUND, _("Not found."), 404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = CoreErrorCode.METHOD_NOT_ALLOWED if exc.status_code == 405 else "http_error"
+    return problem(code, str(exc.message), exc.status_code)
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Answer unknown /api/ routes with the same JSON problem shape."""
+    return problem(CoreErrorCode.NOT_FOUND, _("There is no such API route."), 404, {"path": request.path})
+
+
+api.add_router("/accounts/", accounts_router)

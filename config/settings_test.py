@@ -1,0 +1,19 @@
+"""The test suite's small override of config.settings (production defaults, DEBUG off).
+
+Only what a test run needs differs: a fixed secret, the test client's host, no HTTPS redirect,
+plain static storage (no collectstatic manifest) and a fast password hasher.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "kramar-tests-" + "0123456789abcdefghij" * 3)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+
+from config.settings import *  # noqa: E402, F403
+
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from config.api import api, not_found
+from kramar.core.views import healthz
+
+urlpatterns = [
+    path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", not_found, name="api-not-found"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("office/", include("kramar.backoffice.urls")),
+    path("", include("kramar.storefront.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

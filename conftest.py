@@ -1,0 +1,58 @@
+"""Fixtures shared by every test: people in each role, clients that sign in as them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kramar.accounts.enums import DepartmentKind, Role
+from kramar.accounts.tests.factories import CustomerFactory, DepartmentFactory, StaffFactory
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def sales_department(db):
+    return DepartmentFactory(code="sales-kyiv", name="Sales Kyiv", kind=DepartmentKind.SALES)
+
+
+@pytest.fixture
+def make_staff(db, sales_department):
+    """Return a function creating a staff member in one role, in a department that fits it."""
+
+    def make(role: Role = Role.SALES_MANAGER, **kwargs):
+        if "department" not in kwargs:
+            if role in (Role.SALES_MANAGER, Role.HEAD_OF_SALES):
+                kwargs["department"] = sales_department
+            else:
+                kwargs["department"] = DepartmentFactory(kind=DepartmentKind.MANAGEMENT)
+        return StaffFactory(roles=[role], password=PASSWORD, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def customer(db):
+    return CustomerFactory(password=PASSWORD)
+
+
+@pytest.fixture
+def sales_manager(make_staff):
+    return make_staff(Role.SALES_MANAGER)
+
+
+@pytest.fixture
+def administrator(make_staff):
+    return make_staff(Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def client_for():
+    """Return a function giving a test client signed in as the given user."""
+
+    def signed_in(user) -> Client:
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return signed_in

@@ -1,0 +1,34 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DepartmentKind(models.TextChoices):
+    MANAGEMENT = "management", _("Management")
+    SALES = "sales", _("Sales")
+    MARKETING = "marketing", _("Marketing")
+    SERVICE = "service", _("After-sales service")
+    ACCOUNTING = "accounting", _("Accounting")
+
+
+class Role(models.TextChoices):
+    """The staff roles (M3, M15). Each is a Django group of the same name; see roles.py."""
+
+    COMPANY_HEAD = "company_head", _("Company head")
+    HEAD_OF_SALES = "head_of_sales", _("Head of sales")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
+    MARKETING = "marketing", _("Marketing")
+    AFTER_SALES = "after_sales", _("After-sales service")
+    ACCOUNTANT = "accountant", _("Accountant")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class AccountsErrorCode(models.TextChoices):
+    EMAIL_TAKEN = "accounts.email_taken"
+    INVALID_EMAIL = "accounts.invalid_email"
+    WEAK_PASSWORD = "accounts.weak_password"
+    ROLE_NEEDS_SALES_DEPARTMENT = "accounts.role_needs_sales_department"
+    NOT_STAFF = "accounts.not_staff"
+    TOKEN_NAME_TAKEN = "accounts.token_name_taken"
+    TOKEN_NOT_FOUND = "accounts.token_not_found"
+    TOKEN_LIMIT = "accounts.token_limit"
+    DEPARTMENT_CODE_TAKEN = "accounts.department_code_taken"

@@ -1,0 +1,55 @@
+"""Reads of the accounts app; row-level visibility of people lives here."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from kramar.accounts.enums import Role
+from kramar.accounts.models import ApiToken, Department, User
+
+
+def user_roles(user: User) -> set[Role]:
+    """Return the roles a user holds (none for customers and anonymous visitors)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_staff:
+        return set()
+    names = {group.name for group in user.groups.all()}
+    return {role for role in Role if role.value in names}
+
+
+def is_administrator(user: User) -> bool:
+    return bool(
+        user.is_active and user.is_staff and (user.is_superuser or Role.ADMINISTRATOR in user_roles(user))
+    )
+
+
+def departments_visible_to(*, viewer: User) -> QuerySet[Department]:
+    """Return the departments whose work the viewer may see (M15).
+
+    The company head and administrators see all; a head of sales sees the departments they head;
+    every other staff member sees their own department; customers see none.
+    """
+    departments = Department.objects.all()
+    if not (viewer.is_active and viewer.is_staff):
+        return departments.none()
+    if viewer.is_superuser or viewer.has_perm("accounts.view_all_departments"):
+        return departments
+    headed = departments.filter(heads=viewer)
+    if viewer.has_perm("accounts.view_own_departments"):
+        return (headed | departments.filter(pk=viewer.department_id)).distinct()
+    return departments.filter(pk=viewer.department_id)
+
+
+def staff_list(*, viewer: User) -> QuerySet[User]:
+    """Return the staff members the viewer may see, with their department and roles."""
+    staff = User.objects.filter(is_staff=True).select_related("department")
+    staff = staff.prefetch_related("groups").order_by("department__name", "full_name")
+    if not (viewer.is_active and viewer.is_staff):
+        return staff.none()
+    if viewer.is_superuser or viewer.has_perm("accounts.view_all_departments"):
+        return staff
+    return staff.filter(department__in=departments_visible_to(viewer=viewer))
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """Return the user's own tokens, newest first (revoked ones too, for the record)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

@@ -1,0 +1,48 @@
+"""The back office's navigation: each item shows only to the roles whose permissions allow it.
+
+Later apps add their items here, each guarded by the permission its page checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kramar.accounts.models import User
+from kramar.accounts.selectors import is_administrator
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    permission: str | None = None
+    administrators_only: bool = False
+
+    def visible_to(self, user: User) -> bool:
+        if self.administrators_only:
+            return is_administrator(user)
+        return self.permission is None or user.has_perm(self.permission)
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem(_("Dashboard"), "backoffice:dashboard", "accounts.access_office"),
+    NavItem(_("Staff"), "backoffice:staff", "accounts.view_user"),
+    NavItem(_("API tokens"), "backoffice:tokens", "accounts.use_api_tokens"),
+    NavItem(_("API reference"), "api:openapi-view", "accounts.access_office"),
+    NavItem(_("Administration"), "admin:index", administrators_only=True),
+]
+
+
+def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
+    """Return the navigation items the user may open, marking the current one."""
+    items = []
+    for item in NAVIGATION:
+        if not item.visible_to(user):
+            continue
+        url = reverse(item.url_name)
+        items.append({"label": item.label, "url": url, "current": current_path == url})
+    return items
