@@ -56,3 +56,18 @@ def client_for():
         return client
 
     return signed_in
+
+
+@pytest.fixture
+def redis_url():
+    """A real Redis on loopback (database 15). CI starts one; elsewhere its absence fails loudly."""
+    import os
+
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.fail(f"these tests need Redis at {url}: {error}")
+    return url

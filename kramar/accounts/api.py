@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from kramar.accounts import selectors, services
@@ -55,12 +55,12 @@ def token_list(request: HttpRequest, **kwargs: Any) -> Any:
 
 
 @router.post("/tokens", response={201: ApiTokenCreated}, summary="Issue a personal API token")
-def token_create(request: HttpRequest, payload: ApiTokenIn) -> tuple[int, dict[str, Any]]:
+def token_create(request: HttpRequest, payload: ApiTokenIn) -> Status:
     user = require_permission(request, "accounts.use_api_tokens")
     token, raw = services.api_token_create(
         user=user, name=payload.name, expires_at=payload.expires_at
     )
-    return 201, {**ApiTokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**ApiTokenOut.from_orm(token).model_dump(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response=ApiTokenOut, summary="Revoke one of my API tokens")

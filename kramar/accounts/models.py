@@ -41,6 +41,10 @@ class UserManager(BaseUserManager["User"]):
 
     use_in_migrations = True
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # E-mail sign-in ignores case: "Olena@Shop.ua" is the same person as "olena@shop.ua".
+        return self.get(email__iexact=(username or "").strip())
+
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)

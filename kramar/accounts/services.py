@@ -25,6 +25,7 @@ from kramar.accounts.models import ApiToken, Department, User
 from kramar.core.errors import ApplicationError, NotFoundError
 
 MAX_ACTIVE_TOKENS_PER_USER = 20
+EMAIL_MAX_LENGTH = 254
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
@@ -92,6 +93,8 @@ def _groups_for(roles: Iterable[Role]) -> list[Group]:
 def _clean_email(email: str) -> str:
     email = (email or "").strip().lower()
     try:
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError("too long")
         validate_email(email)
     except ValidationError:
         raise ApplicationError(

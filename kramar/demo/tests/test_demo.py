@@ -1,0 +1,54 @@
+"""``manage.py kramar_demo``: every role has a person, a second run adds nothing, seeds repeat."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kramar.accounts.enums import Role
+from kramar.accounts.models import Department, User
+from kramar.accounts.selectors import user_roles
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        sorted(User.objects.values_list("email", "full_name", "is_staff")),
+        sorted(Department.objects.values_list("code", "kind")),
+    )
+
+
+def test_the_demo_has_a_person_in_every_role_and_prints_the_logins(capsys):
+    call_command("kramar_demo", scale="small", no_progress=True)
+    out = capsys.readouterr().out
+    roles = set()
+    for user in User.objects.filter(is_staff=True).prefetch_related("groups"):
+        roles |= user_roles(user)
+    assert roles == set(Role)
+    assert User.objects.filter(is_staff=False).count() >= 30
+    for email in ("admin@demo.kramar.ua", "sales1.manager1@demo.kramar.ua", "customer@demo.kramar.ua"):
+        assert email in out
+        assert User.objects.get(email=email).check_password("kramar-demo-2026")
+
+
+def test_the_demo_command_is_idempotent():
+    call_command("kramar_demo", scale="small", no_progress=True)
+    first = snapshot()
+    call_command("kramar_demo", scale="small", no_progress=True)
+    assert snapshot() == first
+
+
+def test_the_same_seed_gives_the_same_people_and_another_seed_other_names():
+    call_command("kramar_demo", scale="small", seed=7, no_progress=True)
+    first = snapshot()
+    User.objects.all().delete()
+    Department.objects.all().delete()
+    call_command("kramar_demo", scale="small", seed=7, no_progress=True)
+    assert snapshot() == first
+    User.objects.all().delete()
+    call_command("kramar_demo", scale="small", seed=8, no_progress=True)
+    assert snapshot() != first
+
+
+def test_an_unknown_scale_is_refused():
+    with pytest.raises(CommandError):
+        call_command("kramar_demo", scale="huge", no_progress=True)
