@@ -85,7 +85,7 @@ test: install assets messages test-browser-deps
 	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS); \
 	echo "== make test used $${url%%:*}"
 
-lint: install
+lint: install assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .

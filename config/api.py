@@ -39,7 +39,9 @@ api = NinjaAPI(
 )
 
 
-def problem(code: str, message: str, status: int, extra: dict[str, Any] | None = None) -> HttpResponse:
+def problem(
+    code: str, message: str, status: int, extra: dict[str, Any] | None = None
+) -> HttpResponse:
     return JsonResponse({"code": code, "message": message, "extra": extra or {}}, status=status)
 
 
@@ -54,7 +56,9 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         {"loc": [str(part) for part in error.get("loc", [])], "msg": str(error.get("msg", ""))}
         for error in exc.errors
     ]
-    return problem(CoreErrorCode.VALIDATION, _("The request is not valid."), 422, {"errors": errors})
+    return problem(
+        CoreErrorCode.VALIDATION, _("The request is not valid."), 422, {"errors": errors}
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -80,7 +84,9 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Answer unknown /api/ routes with the same JSON problem shape."""
-    return problem(CoreErrorCode.NOT_FOUND, _("There is no such API route."), 404, {"path": request.path})
+    return problem(
+        CoreErrorCode.NOT_FOUND, _("There is no such API route."), 404, {"path": request.path}
+    )
 
 
 api.add_router("/accounts/", accounts_router)

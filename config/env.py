@@ -107,5 +107,7 @@ class Env:
         if not value:
             return None
         if not value.startswith(("redis://", "rediss://", "unix://")):
-            raise SettingsError(name, f"must start with redis://, rediss:// or unix://, got {value!r}")
+            raise SettingsError(
+                name, f"must start with redis://, rediss:// or unix://, got {value!r}"
+            )
         return value

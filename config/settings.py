@@ -86,7 +86,7 @@ TEMPLATES = [
     }
 ]
 
-# --- Database ----------------------------------------------------------------------------------
+# --- Database ---------------------------------------------------------------------------------
 DATABASES = {
     "default": env.database("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'kramar.sqlite3'}")
 }
@@ -103,7 +103,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache, sessions, background work ------------------------------------------------------------
+# --- Cache, sessions, background work ---------------------------------------------------------
 REDIS_URL = env.redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -124,7 +124,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # A worker whose heartbeat is older than this is reported as stale by /healthz.
 WORKER_STALE_AFTER = timedelta(seconds=env.number("WORKER_STALE_AFTER", default=60, minimum=5))
 
-# --- People ---------------------------------------------------------------------------------------
+# --- People -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -155,7 +155,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
-# --- E-mail -----------------------------------------------------------------------------------------
+# --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND_PATH = env.text(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
@@ -176,7 +176,7 @@ if EMAIL_BACKEND_PATH == "django.core.mail.backends.smtp.EmailBackend":
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", default="Kramar <shop@kramar.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Languages, time, money -------------------------------------------------------------------------
+# --- Languages, time, money -------------------------------------------------------------------
 LANGUAGE_CODE = "uk"
 LANGUAGES = [("uk", _("Ukrainian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "kramar" / "locale"]
@@ -185,7 +185,7 @@ USE_I18N = True
 USE_TZ = True
 DEFAULT_CURRENCY = "UAH"
 
-# --- Static files -------------------------------------------------------------------------------------
+# --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries come from npm; `make assets` copies what is used into var/vendor.
@@ -201,7 +201,7 @@ STORAGES = {
     },
 }
 
-# --- Security --------------------------------------------------------------------------------------------
+# --- Security ---------------------------------------------------------------------------------
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -224,10 +224,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.flag("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.flag("CSRF_COOKIE_SECURE", default=True)
 
-# --- API -----------------------------------------------------------------------------------------------------
+# --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
-API_TOKEN_PREFIX = "kr"
+API_TOKEN_PREFIX = "kr"  # nosec B105
 
 LOGGING = {
     "version": 1,

@@ -14,12 +14,27 @@ GOOD_SECRET = "k" * 30 + "ramar-production-secret-0123456789"
 
 
 def manage_check(**env_vars: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {
-        "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+        }
+    }
     env.update(env_vars)
-    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=60,
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -32,8 +47,14 @@ def manage_check(**env_vars: str) -> subprocess.CompletedProcess:
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"DEBUG": "true", "DATABASE_URL": "mysql://root@localhost/kramar"}, "DATABASE_URL"),
         ({"DEBUG": "true", "REDIS_URL": "localhost:6379"}, "REDIS_URL"),
-        ({"DEBUG": "true", "EMAIL_PORT": "twenty-five", "EMAIL_BACKEND":
-          "django.core.mail.backends.smtp.EmailBackend"}, "EMAIL_PORT"),
+        (
+            {
+                "DEBUG": "true",
+                "EMAIL_PORT": "twenty-five",
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            },
+            "EMAIL_PORT",
+        ),
         ({"DEBUG": "true", "LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT"),
     ],
 )
@@ -63,10 +84,12 @@ def test_env_reads_typed_values():
 
 
 def test_env_parses_database_urls():
-    env = Env({"PG": "postgres://postgres@127.0.0.1:5432/kramar", "LITE": "sqlite:////tmp/k.db"})
+    env = Env(
+        {"PG": "postgres://postgres@127.0.0.1:5432/kramar", "LITE": "sqlite:////srv/kramar/k.db"}
+    )
     pg = env.database("PG", default="")
     assert pg["ENGINE"] == "django.db.backends.postgresql" and pg["NAME"] == "kramar"
-    assert env.database("LITE", default="")["NAME"] == "/tmp/k.db"
+    assert env.database("LITE", default="")["NAME"] == "/srv/kramar/k.db"
     with pytest.raises(SettingsError, match="names no database"):
         Env({"PG": "postgres://postgres@127.0.0.1:5432/"}).database("PG", default="")
 

@@ -38,5 +38,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "name", "prefix", "token_hash", "created_at", "last_used_at"]
     search_fields = ["name", "prefix", "user__email"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False  # tokens are issued through the office or the API, which show the secret once

@@ -12,4 +12,4 @@ class KramarAdminSite(AdminSite):
     site_title = _("Kramar administration")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_authenticated and is_administrator(request.user))  # type: ignore[arg-type]
+        return bool(request.user.is_authenticated and is_administrator(request.user))

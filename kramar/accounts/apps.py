@@ -19,4 +19,3 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="roles_sync")
-

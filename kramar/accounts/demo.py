@@ -15,19 +15,57 @@ from kramar.accounts.enums import DepartmentKind, Role
 from kramar.accounts.models import Department, User
 from kramar.accounts.services import customer_register, department_create, staff_create
 
-DEMO_PASSWORD = "kramar-demo-2026"
+DEMO_PASSWORD = "kramar-demo-2026"  # nosec B105
 DEMO_DOMAIN = "demo.kramar.ua"
 
 FIRST_NAMES = [
-    "Олена", "Андрій", "Ірина", "Тарас", "Марія", "Богдан", "Оксана", "Дмитро", "Наталія",
-    "Василь", "Софія", "Максим", "Юлія", "Олег", "Катерина", "Ігор", "Галина", "Роман",
+    "Олена",
+    "Андрій",
+    "Ірина",
+    "Тарас",
+    "Марія",
+    "Богдан",
+    "Оксана",
+    "Дмитро",
+    "Наталія",
+    "Василь",
+    "Софія",
+    "Максим",
+    "Юлія",
+    "Олег",
+    "Катерина",
+    "Ігор",
+    "Галина",
+    "Роман",
 ]
 LAST_NAMES = [
-    "Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравченко", "Олійник", "Мельник",
-    "Савченко", "Руденко", "Мороз", "Лисенко", "Петренко", "Гончаренко", "Поліщук",
+    "Шевченко",
+    "Коваленко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравченко",
+    "Олійник",
+    "Мельник",
+    "Савченко",
+    "Руденко",
+    "Мороз",
+    "Лисенко",
+    "Петренко",
+    "Гончаренко",
+    "Поліщук",
 ]
-CITIES = ["Київ", "Львів", "Одеса", "Харків", "Дніпро", "Вінниця", "Полтава", "Чернігів",
-          "Ужгород", "Тернопіль"]
+CITIES = [
+    "Київ",
+    "Львів",
+    "Одеса",
+    "Харків",
+    "Дніпро",
+    "Вінниця",
+    "Полтава",
+    "Чернігів",
+    "Ужгород",
+    "Тернопіль",
+]
 
 
 @dataclass(frozen=True)
@@ -58,7 +96,7 @@ def _staff(email: str, name: str, roles: list[Role], department: Department) -> 
     )
 
 
-def seed(context) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+def seed(context) -> list[tuple[str, str, str]]:
     """Create the demo people; return the logins to print: (role, e-mail, password)."""
     scale: Scale = SCALES[context.scale]
     rng = context.rng
@@ -68,17 +106,29 @@ def seed(context) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
     singles = [
         (Role.ADMINISTRATOR, "admin", "Адміністратор Системи", management),
         (Role.COMPANY_HEAD, "head", "Віктор Гетьман", management),
-        (Role.MARKETING, "marketing", "Леся Маркевич",
-         _department("marketing", "Маркетинг", DepartmentKind.MARKETING)),
-        (Role.AFTER_SALES, "service", "Павло Сервісенко",
-         _department("service", "Сервіс після продажу", DepartmentKind.SERVICE)),
-        (Role.ACCOUNTANT, "accountant", "Ганна Рахункова",
-         _department("accounting", "Бухгалтерія", DepartmentKind.ACCOUNTING)),
+        (
+            Role.MARKETING,
+            "marketing",
+            "Леся Маркевич",
+            _department("marketing", "Маркетинг", DepartmentKind.MARKETING),
+        ),
+        (
+            Role.AFTER_SALES,
+            "service",
+            "Павло Сервісенко",
+            _department("service", "Сервіс після продажу", DepartmentKind.SERVICE),
+        ),
+        (
+            Role.ACCOUNTANT,
+            "accountant",
+            "Ганна Рахункова",
+            _department("accounting", "Бухгалтерія", DepartmentKind.ACCOUNTING),
+        ),
     ]
     for role, local, name, department in singles:
         email = f"{local}@{DEMO_DOMAIN}"
         _staff(email, name, [role], department)
-        logins.append((role.label, email, DEMO_PASSWORD))
+        logins.append((str(role.label), email, DEMO_PASSWORD))
     context.progress(len(singles))
 
     for number in range(1, scale.sales_departments + 1):
@@ -87,16 +137,24 @@ def seed(context) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
             f"sales-{number}", f"Відділ продажу №{number} ({city})", DepartmentKind.SALES
         )
         head_email = f"sales{number}.head@{DEMO_DOMAIN}"
-        _staff(head_email, f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-               [Role.HEAD_OF_SALES], department)
+        _staff(
+            head_email,
+            f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            [Role.HEAD_OF_SALES],
+            department,
+        )
         if number == 1:
-            logins.append((Role.HEAD_OF_SALES.label, head_email, DEMO_PASSWORD))
+            logins.append((str(Role.HEAD_OF_SALES.label), head_email, DEMO_PASSWORD))
         for index in range(1, scale.managers_per_department + 1):
             email = f"sales{number}.manager{index}@{DEMO_DOMAIN}"
-            _staff(email, f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                   [Role.SALES_MANAGER], department)
+            _staff(
+                email,
+                f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                [Role.SALES_MANAGER],
+                department,
+            )
             if number == 1 and index == 1:
-                logins.append((Role.SALES_MANAGER.label, email, DEMO_PASSWORD))
+                logins.append((str(Role.SALES_MANAGER.label), email, DEMO_PASSWORD))
         context.progress(1 + scale.managers_per_department)
 
     customer_email = f"customer@{DEMO_DOMAIN}"
@@ -107,12 +165,13 @@ def seed(context) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
     return logins
 
 
-def _bulk_customers(context, count: int) -> None:  # type: ignore[no-untyped-def]
+def _bulk_customers(context, count: int) -> None:
     """Add shop customers without passwords (they would reset one), in batches."""
     rng = context.rng
     existing = set(
-        User.objects.filter(email__startswith="customer", email__endswith=f"@{DEMO_DOMAIN}")
-        .values_list("email", flat=True)
+        User.objects.filter(
+            email__startswith="customer", email__endswith=f"@{DEMO_DOMAIN}"
+        ).values_list("email", flat=True)
     )
     unusable = make_password(None)
     batch: list[User] = []

@@ -25,10 +25,10 @@ class Role(models.TextChoices):
 class AccountsErrorCode(models.TextChoices):
     EMAIL_TAKEN = "accounts.email_taken"
     INVALID_EMAIL = "accounts.invalid_email"
-    WEAK_PASSWORD = "accounts.weak_password"
+    WEAK_PASSWORD = "accounts.weak_password"  # nosec B105
     ROLE_NEEDS_SALES_DEPARTMENT = "accounts.role_needs_sales_department"
     NOT_STAFF = "accounts.not_staff"
-    TOKEN_NAME_TAKEN = "accounts.token_name_taken"
-    TOKEN_NOT_FOUND = "accounts.token_not_found"
-    TOKEN_LIMIT = "accounts.token_limit"
+    TOKEN_NAME_TAKEN = "accounts.token_name_taken"  # nosec B105
+    TOKEN_NOT_FOUND = "accounts.token_not_found"  # nosec B105
+    TOKEN_LIMIT = "accounts.token_limit"  # nosec B105
     DEPARTMENT_CODE_TAKEN = "accounts.department_code_taken"

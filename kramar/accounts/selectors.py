@@ -18,7 +18,9 @@ def user_roles(user: User) -> set[Role]:
 
 def is_administrator(user: User) -> bool:
     return bool(
-        user.is_active and user.is_staff and (user.is_superuser or Role.ADMINISTRATOR in user_roles(user))
+        user.is_active
+        and user.is_staff
+        and (user.is_superuser or Role.ADMINISTRATOR in user_roles(user))
     )
 
 
@@ -35,8 +37,8 @@ def departments_visible_to(*, viewer: User) -> QuerySet[Department]:
         return departments
     headed = departments.filter(heads=viewer)
     if viewer.has_perm("accounts.view_own_departments"):
-        return (headed | departments.filter(pk=viewer.department_id)).distinct()
-    return departments.filter(pk=viewer.department_id)
+        return (headed | departments.filter(members=viewer)).distinct()
+    return departments.filter(members=viewer)
 
 
 def staff_list(*, viewer: User) -> QuerySet[User]:

@@ -29,7 +29,7 @@ EMAIL_MAX_LENGTH = 254
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
-# --- Roles ------------------------------------------------------------------------------------------
+# --- Roles ------------------------------------------------------------------------------------
 
 
 def role_grants() -> dict[Role, set[str]]:
@@ -87,7 +87,7 @@ def _groups_for(roles: Iterable[Role]) -> list[Group]:
     return groups
 
 
-# --- People ------------------------------------------------------------------------------------------
+# --- People -----------------------------------------------------------------------------------
 
 
 def _clean_email(email: str) -> str:
@@ -220,7 +220,7 @@ def department_create(*, code: str, name: str, kind: DepartmentKind) -> Departme
     return Department.objects.create(code=code, name=name, kind=DepartmentKind(kind))
 
 
-# --- API tokens ----------------------------------------------------------------------------------------
+# --- API tokens -------------------------------------------------------------------------------
 
 
 def _token_hash(raw: str) -> str:

@@ -12,4 +12,4 @@ def office(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_staff:
         return {"office_navigation": []}
-    return {"office_navigation": navigation_for(user, request.path)}  # type: ignore[arg-type]
+    return {"office_navigation": navigation_for(user, request.path)}

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 
 
 def office_view(permission: str = "accounts.access_office") -> Callable[..., Any]:
-    """Send visitors to the sign-in page; refuse (403) customers and roles without ``permission``."""
+    """Send guests to the sign-in page; refuse (403) customers and roles lacking ``permission``."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)

@@ -12,12 +12,12 @@ class OfficeAuthenticationForm(AuthenticationForm):
         "not_staff": _("This account has no access to the back office."),
     }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail")
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
 
-    def confirm_login_allowed(self, user):  # type: ignore[no-untyped-def]
+    def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not user.is_staff or not user.has_perm("accounts.access_office"):
             raise forms.ValidationError(self.error_messages["not_staff"], code="not_staff")

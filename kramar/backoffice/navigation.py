@@ -6,6 +6,7 @@ Later apps add their items here, each guarded by the permission its page checks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -37,7 +38,7 @@ NAVIGATION: list[NavItem] = [
 ]
 
 
-def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
+def navigation_for(user: User, current_path: str) -> list[dict[str, Any]]:
     """Return the navigation items the user may open, marking the current one."""
     items = []
     for item in NAVIGATION:

@@ -42,7 +42,7 @@ def cache_health() -> ComponentHealth:
         cache.set(key, "1", timeout=10)
         value = cache.get(key)
         cache.delete(key)
-    except Exception as error:  # noqa: BLE001 - any cache client error means "down"
+    except Exception as error:
         return ComponentHealth("down", {"backend": backend, "error": str(error)[:200]})
     if value != "1":
         return ComponentHealth("down", {"backend": backend, "error": "value not read back"})

@@ -59,8 +59,14 @@ def test_the_browser_session_authenticates_too(client_for, customer):
     response = client_for(customer).get("/api/accounts/me")
     assert response.status_code == 200
     assert response.json() == {
-        "id": customer.pk, "email": customer.email, "full_name": customer.full_name,
-        "is_staff": False, "language": "uk", "department": None, "roles": [], "permissions": [],
+        "id": customer.pk,
+        "email": customer.email,
+        "full_name": customer.full_name,
+        "is_staff": False,
+        "language": "uk",
+        "department": None,
+        "roles": [],
+        "permissions": [],
     }
 
 

@@ -28,13 +28,26 @@ def test_every_role_group_holds_exactly_its_declared_permissions(role):
     ("role", "may", "may_not"),
     [
         (Role.ADMINISTRATOR, {"accounts.manage_staff", "accounts.view_all_departments"}, set()),
-        (Role.COMPANY_HEAD, {"accounts.view_all_departments", "accounts.view_user"},
-         {"accounts.manage_staff", "accounts.change_user"}),
-        (Role.HEAD_OF_SALES, {"accounts.view_own_departments", "accounts.view_user"},
-         {"accounts.view_all_departments", "accounts.manage_staff"}),
-        (Role.SALES_MANAGER, {"accounts.access_office"},
-         {"accounts.view_user", "accounts.view_own_departments", "accounts.manage_staff"}),
-        (Role.MARKETING, {"accounts.access_office"}, {"accounts.view_user", "accounts.manage_staff"}),
+        (
+            Role.COMPANY_HEAD,
+            {"accounts.view_all_departments", "accounts.view_user"},
+            {"accounts.manage_staff", "accounts.change_user"},
+        ),
+        (
+            Role.HEAD_OF_SALES,
+            {"accounts.view_own_departments", "accounts.view_user"},
+            {"accounts.view_all_departments", "accounts.manage_staff"},
+        ),
+        (
+            Role.SALES_MANAGER,
+            {"accounts.access_office"},
+            {"accounts.view_user", "accounts.view_own_departments", "accounts.manage_staff"},
+        ),
+        (
+            Role.MARKETING,
+            {"accounts.access_office"},
+            {"accounts.view_user", "accounts.manage_staff"},
+        ),
         (Role.AFTER_SALES, {"accounts.access_office"}, {"accounts.view_user"}),
         (Role.ACCOUNTANT, {"accounts.access_office"}, {"accounts.view_user"}),
     ],

@@ -55,6 +55,8 @@ def test_staff_list_does_not_query_per_row(make_staff, django_assert_max_num_que
     for _ in range(10):
         make_staff(Role.SALES_MANAGER)
     with django_assert_max_num_queries(6):
-        rows = [(m.department.name if m.department else "", [g.name for g in m.groups.all()])
-                for m in staff_list(viewer=head)]
+        rows = [
+            (m.department.name if m.department else "", [g.name for g in m.groups.all()])
+            for m in staff_list(viewer=head)
+        ]
     assert len(rows) == 11

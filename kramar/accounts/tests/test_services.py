@@ -20,8 +20,11 @@ PASSWORD = "correct-horse-battery-staple"
 
 def test_staff_create_makes_a_staff_member_with_roles_and_headship(sales_department):
     head = staff_create(
-        email="Head@Kramar.Test", full_name=" Олена Коваль ", roles=[Role.HEAD_OF_SALES],
-        department=sales_department, password=PASSWORD,
+        email="Head@Kramar.Test",
+        full_name=" Олена Коваль ",
+        roles=[Role.HEAD_OF_SALES],
+        department=sales_department,
+        password=PASSWORD,
     )
     assert head.email == "head@kramar.test"
     assert head.full_name == "Олена Коваль"
@@ -34,8 +37,13 @@ def test_staff_create_makes_a_staff_member_with_roles_and_headship(sales_departm
 def test_sales_roles_outside_a_sales_department_are_refused_and_nothing_is_written():
     marketing = DepartmentFactory(kind=DepartmentKind.MARKETING)
     with pytest.raises(ApplicationError) as error:
-        staff_create(email="m@kramar.test", full_name="M", roles=[Role.SALES_MANAGER],
-                     department=marketing, password=PASSWORD)
+        staff_create(
+            email="m@kramar.test",
+            full_name="M",
+            roles=[Role.SALES_MANAGER],
+            department=marketing,
+            password=PASSWORD,
+        )
     assert error.value.code == AccountsErrorCode.ROLE_NEEDS_SALES_DEPARTMENT
     assert not User.objects.filter(email="m@kramar.test").exists()
 
@@ -157,6 +165,11 @@ def test_one_cannot_revoke_another_persons_token(make_staff, sales_manager):
 def test_roles_need_their_groups_even_before_any_sync():
     Group.objects.all().delete()
     department = DepartmentFactory(kind=DepartmentKind.ACCOUNTING)
-    user = staff_create(email="acc@kramar.test", full_name="A", roles=[Role.ACCOUNTANT],
-                        department=department, password=PASSWORD)
+    user = staff_create(
+        email="acc@kramar.test",
+        full_name="A",
+        roles=[Role.ACCOUNTANT],
+        department=department,
+        password=PASSWORD,
+    )
     assert user.has_perm("accounts.access_office")

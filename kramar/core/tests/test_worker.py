@@ -27,7 +27,7 @@ def test_the_database_backend_worker_runs_an_enqueued_task():
 
 
 def run(args, env):
-    done = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+    done = subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
@@ -44,15 +44,23 @@ def test_the_redis_backend_worker_runs_an_enqueued_task(tmp_path, redis_url):
     }
     run(["manage.py", "migrate", "--no-input", "-v0"], env)
     task_id = run(
-        ["manage.py", "shell", "-c",
-         "from kramar.core.tests.tasks import add; print(add.enqueue(20, 22).id)"],
+        [
+            "manage.py",
+            "shell",
+            "-c",
+            "from kramar.core.tests.tasks import add; print(add.enqueue(20, 22).id)",
+        ],
         env,
     ).splitlines()[-1]
     run(["manage.py", "kramar_worker", "--batch"], env)
     outcome = run(
-        ["manage.py", "shell", "-c",
-         f"from kramar.core.tests.tasks import add; r = add.get_result('{task_id}'); "
-         "print(r.status, r.return_value)"],
+        [
+            "manage.py",
+            "shell",
+            "-c",
+            f"from kramar.core.tests.tasks import add; r = add.get_result('{task_id}'); "
+            "print(r.status, r.return_value)",
+        ],
         env,
     ).splitlines()[-1]
     assert outcome == "SUCCESSFUL 42"

@@ -25,7 +25,11 @@ def test_the_demo_has_a_person_in_every_role_and_prints_the_logins(capsys):
         roles |= user_roles(user)
     assert roles == set(Role)
     assert User.objects.filter(is_staff=False).count() >= 30
-    for email in ("admin@demo.kramar.ua", "sales1.manager1@demo.kramar.ua", "customer@demo.kramar.ua"):
+    for email in (
+        "admin@demo.kramar.ua",
+        "sales1.manager1@demo.kramar.ua",
+        "customer@demo.kramar.ua",
+    ):
         assert email in out
         assert User.objects.get(email=email).check_password("kramar-demo-2026")
 

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         with tqdm(
             total=total, desc=f"demo ({scale})", unit="rec", disable=no_progress, file=sys.stderr
         ) as bar:
-            context = DemoContext(scale=scale, rng=random.Random(seed), bar=bar)  # noqa: S311
+            context = DemoContext(scale=scale, rng=random.Random(seed), bar=bar)  # noqa: S311  # nosec B311
             for module in modules:
                 with transaction.atomic():
                     context.logins.extend(module.seed(context) or [])
