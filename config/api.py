@@ -5,12 +5,13 @@ Errors have one shape everywhere: ``{"code": str, "message": str, "extra": objec
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -18,11 +19,7 @@ from kramar.accounts.api import router as accounts_router
 from kramar.accounts.auth import API_AUTH
 from kramar.core.errors import ApplicationError, CoreErrorCode
 
-
-class Problem(Schema):
-    code: str
-    message: str
-    extra: dict[str, Any]
+logger = logging.getLogger("kramar.api")
 
 
 api = NinjaAPI(
@@ -80,6 +77,13 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = CoreErrorCode.METHOD_NOT_ALLOWED if exc.status_code == 405 else "http_error"
     return problem(code, str(exc.message), exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A bug: log it with its traceback, answer the client in the one error shape.
+    logger.exception("API error on %s %s", request.method, request.path)
+    return problem(CoreErrorCode.SERVER_ERROR, _("Something went wrong on our side."), 500)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kramar.core.middleware.ApiMethodNotAllowedMiddleware",
     # Last, so that it sees every authentication attempt (django-axes requirement).
     "axes.middleware.AxesMiddleware",
 ]
@@ -225,6 +226,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env.flag("CSRF_COOKIE_SECURE", default=True)
 
 # --- API --------------------------------------------------------------------------------------
+API_URL_PREFIX = "/api/"
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
 API_TOKEN_PREFIX = "kr"  # nosec B105

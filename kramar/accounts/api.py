@@ -21,6 +21,7 @@ from kramar.accounts.schemas import (
 )
 from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.core.pagination import PageNumberPagination
+from kramar.core.schemas import AUTHENTICATED, problems
 
 router = Router(tags=["accounts"])
 
@@ -32,7 +33,11 @@ def _current_user(request: HttpRequest) -> User:
     return user
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user, their roles and permissions")
+@router.get(
+    "/me",
+    response={200: MeOut, **problems(401)},
+    summary="The signed-in user, their roles and permissions",
+)
 def me(request: HttpRequest) -> dict[str, Any]:
     user = _current_user(request)
     return {
@@ -47,14 +52,22 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/tokens", response=list[ApiTokenOut], summary="My API tokens")
+@router.get(
+    "/tokens",
+    response={200: list[ApiTokenOut], **problems(*AUTHENTICATED)},
+    summary="My API tokens",
+)
 @paginate(PageNumberPagination)
 def token_list(request: HttpRequest, **kwargs: Any) -> Any:
     user = require_permission(request, "accounts.use_api_tokens")
     return selectors.api_token_list(user=user)
 
 
-@router.post("/tokens", response={201: ApiTokenCreated}, summary="Issue a personal API token")
+@router.post(
+    "/tokens",
+    response={201: ApiTokenCreated, **problems(*AUTHENTICATED, 400, 409)},
+    summary="Issue a personal API token",
+)
 def token_create(request: HttpRequest, payload: ApiTokenIn) -> Status:
     user = require_permission(request, "accounts.use_api_tokens")
     token, raw = services.api_token_create(
@@ -63,20 +76,32 @@ def token_create(request: HttpRequest, payload: ApiTokenIn) -> Status:
     return Status(201, {**ApiTokenOut.from_orm(token).model_dump(), "token": raw})
 
 
-@router.delete("/tokens/{token_id}", response=ApiTokenOut, summary="Revoke one of my API tokens")
+@router.delete(
+    "/tokens/{token_id}",
+    response={200: ApiTokenOut, **problems(*AUTHENTICATED, 404)},
+    summary="Revoke one of my API tokens",
+)
 def token_revoke(request: HttpRequest, token_id: int) -> Any:
     user = require_permission(request, "accounts.use_api_tokens")
     return services.api_token_revoke(user=user, token_id=token_id)
 
 
-@router.get("/departments", response=list[DepartmentOut], summary="Departments I may see")
+@router.get(
+    "/departments",
+    response={200: list[DepartmentOut], **problems(*AUTHENTICATED)},
+    summary="Departments I may see",
+)
 @paginate(PageNumberPagination)
 def department_list(request: HttpRequest, **kwargs: Any) -> Any:
     user = require_permission(request, "accounts.view_department")
     return selectors.departments_visible_to(viewer=user)
 
 
-@router.get("/staff", response=list[StaffOut], summary="Staff members I may see")
+@router.get(
+    "/staff",
+    response={200: list[StaffOut], **problems(*AUTHENTICATED)},
+    summary="Staff members I may see",
+)
 @paginate(PageNumberPagination)
 def staff_list(request: HttpRequest, **kwargs: Any) -> Any:
     user = require_permission(request, "accounts.view_user")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -24,9 +25,8 @@ class ApiTokenAuth(HttpBearer):
 class SessionAuth(APIKeyCookie):
     """The signed-in browser (staff or customer), CSRF-checked for unsafe methods."""
 
-    param_name = "sessionid"
-
     def __init__(self) -> None:
+        self.param_name = settings.SESSION_COOKIE_NAME
         super().__init__(csrf=True)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:

@@ -37,3 +37,12 @@ def test_a_wrong_password_shows_an_error_in_the_browser(page, sales_manager):
     sign_in(page, sales_manager.email, "not-the-password")
     expect(page.locator("[role=alert]")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/office/login/"))
+
+
+def test_the_interactive_api_docs_render_under_the_content_security_policy(page, sales_manager):
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto("/api/docs")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    expect(page.locator(".swagger-ui")).to_contain_text("/api/accounts/me")
+    assert not [e for e in errors if "Content Security Policy" in e], errors

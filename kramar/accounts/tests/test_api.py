@@ -1,5 +1,6 @@
 """The accounts API: token and session authentication, the error shape, the permission matrix."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -170,3 +171,27 @@ def test_the_openapi_schema_and_docs_are_served():
     assert schema.status_code == 200
     assert "/api/accounts/me" in schema.json()["paths"]
     assert Client().get("/api/docs").status_code == 200
+
+
+def test_a_wrong_method_answers_a_json_405_naming_the_allowed_ones():
+    response = Client().put("/api/accounts/me")
+    body = assert_problem(response, 405, "method_not_allowed")
+    assert body["extra"] == {"allowed": ["GET"]}
+    assert response["Allow"] == "GET"
+
+
+def test_an_unexpected_error_answers_a_json_500_and_is_logged(rf, caplog):
+    from config.api import on_unexpected_error
+
+    response = on_unexpected_error(rf.get("/api/accounts/me"), ZeroDivisionError("boom"))
+    assert response.status_code == 500
+    assert json.loads(response.content)["code"] == "server_error"
+    assert "boom" not in response.content.decode()
+    assert "API error on GET /api/accounts/me" in caplog.text
+
+
+def test_the_schema_declares_the_error_shape_of_each_operation():
+    paths = Client().get("/api/openapi.json").json()["paths"]
+    me = paths["/api/accounts/me"]["get"]["responses"]
+    assert "401" in me
+    assert me["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/Problem")

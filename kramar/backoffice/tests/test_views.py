@@ -167,3 +167,12 @@ def test_the_language_switch_turns_the_office_english_and_back(sales_manager):
     assert 'lang="en"' in english and "Sign in to the back office" in english
     client.post("/i18n/setlang/", {"language": "uk", "next": "/office/login/"})
     assert 'lang="uk"' in client.get("/office/login/").content.decode()
+
+
+def test_error_pages_are_the_sites_own_and_speak_the_visitors_language(client_for, make_staff):
+    missing = Client().get("/office/no-such-page/")
+    assert missing.status_code == 404
+    assert "Сторінку не знайдено" in missing.content.decode()
+    refused = client_for(make_staff(Role.SALES_MANAGER)).get("/office/staff/")
+    assert refused.status_code == 403
+    assert "Немає доступу" in refused.content.decode()

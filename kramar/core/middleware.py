@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from kramar.core.errors import CoreErrorCode
+
+
+class ApiMethodNotAllowedMiddleware:
+    """Give the API's "method not allowed" answers the same JSON problem shape as every error.
+
+    django-ninja answers a wrong method with a plain-text 405 before any handler runs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith(settings.API_URL_PREFIX)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            problem = JsonResponse(
+                {
+                    "code": CoreErrorCode.METHOD_NOT_ALLOWED,
+                    "message": _("This route does not answer %(method)s.")
+                    % {"method": request.method},
+                    "extra": {"allowed": [m.strip() for m in allowed.split(",") if m.strip()]},
+                },
+                status=405,
+                json_dumps_params={"ensure_ascii": False},
+            )
+            if allowed:
+                problem["Allow"] = allowed
+            return problem
+        return response
