@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from config.api import api, not_found
+from kramar.accounts.views import set_language
 from kramar.core.views import healthz
 
 urlpatterns = [
@@ -11,7 +12,7 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", not_found, name="api-not-found"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("office/", include("kramar.backoffice.urls")),
     path("", include("kramar.storefront.urls")),
 ]

@@ -302,3 +302,18 @@ def api_token_authenticate(*, raw: str, now: datetime | None = None) -> User | N
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return user
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the language a person chose, so that their next sign-in opens in it."""
+    if language not in dict(settings.LANGUAGES):
+        raise ApplicationError(
+            "validation_error",
+            _("Unknown language."),
+            extra={"field": "language", "allowed": [code for code, _name in settings.LANGUAGES]},
+        )
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from kramar.backoffice import views
-from kramar.backoffice.forms import OfficeAuthenticationForm
 
 app_name = "backoffice"
 
@@ -11,13 +10,7 @@ urlpatterns = [
     path("staff/", views.staff, name="staff"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=OfficeAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", views.OfficeLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,9 +12,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kramar.accounts import selectors, services
+from kramar.accounts.views import set_language_cookie
 from kramar.backoffice.decorators import office_view
-from kramar.backoffice.forms import ApiTokenForm
+from kramar.backoffice.forms import ApiTokenForm, OfficeAuthenticationForm
 from kramar.core.errors import ApplicationError
+
+
+class OfficeLoginView(LoginView):
+    """Sign-in to the back office, opening in the language the person chose last time."""
+
+    authentication_form = OfficeAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        return set_language_cookie(response, form.get_user().language)
 
 
 @office_view()

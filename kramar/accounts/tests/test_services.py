@@ -173,3 +173,13 @@ def test_roles_need_their_groups_even_before_any_sync():
         password=PASSWORD,
     )
     assert user.has_perm("accounts.access_office")
+
+
+def test_user_set_language_refuses_a_language_the_site_does_not_speak(customer):
+    from kramar.accounts.services import user_set_language
+
+    with pytest.raises(ApplicationError) as error:
+        user_set_language(user=customer, language="de")
+    assert error.value.extra["allowed"] == ["uk", "en"]
+    customer.refresh_from_db()
+    assert customer.language == "uk"

@@ -176,3 +176,24 @@ def test_error_pages_are_the_sites_own_and_speak_the_visitors_language(client_fo
     refused = client_for(make_staff(Role.SALES_MANAGER)).get("/office/staff/")
     assert refused.status_code == 403
     assert "Немає доступу" in refused.content.decode()
+
+
+def test_the_chosen_language_is_remembered_for_the_next_sign_in(sales_manager):
+    client = Client()
+    sign_in(client, sales_manager.email, PASSWORD)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/office/"})
+    sales_manager.refresh_from_db()
+    assert sales_manager.language == "en"
+
+    elsewhere = Client()  # another browser, no language cookie yet
+    response = sign_in(elsewhere, sales_manager.email, PASSWORD)
+    assert response.cookies["django_language"].value == "en"
+    assert 'lang="en"' in elsewhere.get("/office/").content.decode()
+
+
+def test_an_unknown_language_changes_nothing(sales_manager):
+    client = Client()
+    sign_in(client, sales_manager.email, PASSWORD)
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/office/"})
+    sales_manager.refresh_from_db()
+    assert sales_manager.language == "uk"
