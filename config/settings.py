@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ninja",
     "kramar.core",
     "kramar.accounts",
+    "kramar.clients",
     "kramar.storefront",
     "kramar.backoffice",
     "kramar.demo",

@@ -5,8 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 from kramar.accounts.enums import Role
-from kramar.accounts.roles import GRANTS
-from kramar.accounts.services import roles_sync
+from kramar.accounts.services import role_grants, roles_sync
 
 
 def group_permissions(role: Role) -> set[str]:
@@ -20,7 +19,8 @@ def group_permissions(role: Role) -> set[str]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_group_holds_exactly_its_declared_permissions(role):
-    assert group_permissions(role) == set(GRANTS[role])
+    """The union of every app's roles.py, no more and no less."""
+    assert group_permissions(role) == role_grants()[role]
 
 
 @pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_roles_sync_is_idempotent_and_removes_permissions_added_by_hand():
     first = roles_sync()
     second = roles_sync()
     assert first == second
-    assert group_permissions(Role.SALES_MANAGER) == set(GRANTS[Role.SALES_MANAGER])
+    assert group_permissions(Role.SALES_MANAGER) == role_grants()[Role.SALES_MANAGER]
     assert Group.objects.filter(name__in=[r.value for r in Role]).count() == len(Role)
 
 
@@ -81,3 +81,10 @@ def test_roles_command_reports_each_role(capsys):
     out = capsys.readouterr().out
     for role in Role:
         assert role.value in out
+
+
+def test_role_grants_collect_every_apps_roles_module():
+    grants = role_grants()
+    assert "accounts.access_office" in grants[Role.SALES_MANAGER]
+    assert "clients.change_client" in grants[Role.SALES_MANAGER]
+    assert "clients.change_client" not in grants[Role.ACCOUNTANT]

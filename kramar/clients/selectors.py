@@ -1,0 +1,148 @@
+"""Reads of the clients app. Which clients a person may see is decided here, and only here.
+
+Until the access-rights issue refines them, the rules are: staff whose role holds
+``clients.view_all_clients`` see every client; a head of sales sees the clients of the
+departments they head; everyone else on the staff sees the clients they manage or co-own;
+customers and anonymous visitors see none. Merged duplicates are hidden everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kramar.accounts.models import Department, User
+from kramar.clients.enums import ClientKind
+from kramar.clients.models import Client, ClientEmail, ClientPhone, TimelineEntry
+from kramar.clients.services import fold
+from kramar.core.errors import NotFoundError
+
+CoOwnership = Client.co_owners.through
+
+
+def clients_visible_to(*, viewer: User) -> QuerySet[Client]:
+    """Return every client the viewer may see (the base of every other client read)."""
+    clients = Client.objects.filter(merged_into__isnull=True)
+    if not (getattr(viewer, "is_authenticated", False) and viewer.is_active and viewer.is_staff):
+        return clients.none()
+    if viewer.is_superuser or viewer.has_perm("clients.view_all_clients"):
+        return clients
+    rule = Q(manager=viewer) | Q(
+        Exists(CoOwnership.objects.filter(client_id=OuterRef("pk"), user_id=viewer.pk))
+    )
+    if viewer.has_perm("accounts.view_own_departments"):
+        rule |= Q(department__in=Department.objects.filter(heads=viewer))
+    return clients.filter(rule)
+
+
+def client_get(*, viewer: User, pk: int) -> Client:
+    """Return one client the viewer may see; an invisible one is "not found" (no leak)."""
+    client = (
+        clients_visible_to(viewer=viewer)
+        .select_related("manager", "department", "region", "industry", "company", "user")
+        .prefetch_related("emails", "phones", "tags", "co_owners")
+        .filter(pk=pk)
+        .first()
+    )
+    if client is None:
+        raise NotFoundError("clients.not_found", _("No such client."))
+    return client
+
+
+def client_list(
+    *,
+    viewer: User,
+    search: str = "",
+    kind: str = "",
+    manager_id: int | None = None,
+    department_id: int | None = None,
+    region_id: int | None = None,
+    industry_id: int | None = None,
+    tag: str = "",
+    role: str = "",
+    silent_days: int | None = None,
+    ordering: str = "name",
+) -> QuerySet[Client]:
+    """Return the visible clients matching the filters, ready to render without more queries.
+
+    ``silent_days`` keeps the clients with no contact for at least that many days (M17).
+    """
+    clients = clients_visible_to(viewer=viewer)
+    if search.strip():
+        clients = clients.filter(_search_rule(search.strip()))
+    if kind in ClientKind.values:
+        clients = clients.filter(kind=kind)
+    if manager_id:
+        clients = clients.filter(manager_id=manager_id)
+    if department_id:
+        clients = clients.filter(department_id=department_id)
+    if region_id:
+        clients = clients.filter(region_id=region_id)
+    if industry_id:
+        clients = clients.filter(industry_id=industry_id)
+    if tag.strip():
+        clients = clients.filter(tags__key=fold(tag))
+    if role in {"customer", "supplier", "partner"}:
+        clients = clients.filter(**{f"is_{role}": True})
+    if silent_days is not None:
+        since = timezone.now() - timedelta(days=silent_days)
+        clients = clients.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=since))
+    orderings = {
+        "name": ("name", "id"),
+        "-name": ("-name", "-id"),
+        "last_contact": ("last_contact_at", "id"),
+        "-last_contact": ("-last_contact_at", "-id"),
+        "-created": ("-created_at", "-id"),
+    }
+    return (
+        clients.order_by(*orderings.get(ordering, orderings["name"]))
+        .select_related("manager", "department", "region", "industry", "company")
+        .prefetch_related(
+            "tags",
+            Prefetch("emails", queryset=ClientEmail.objects.order_by("-is_primary", "id")),
+            Prefetch("phones", queryset=ClientPhone.objects.order_by("-is_primary", "id")),
+        )
+    )
+
+
+def _search_rule(text: str) -> Q:
+    rule = Q(search_text__contains=fold(text)) | Q(registration_code=text)
+    emails = ClientEmail.objects.filter(client_id=OuterRef("pk"), email__contains=text.lower())
+    rule |= Q(Exists(emails))
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 5:
+        phones = ClientPhone.objects.filter(client_id=OuterRef("pk"), number__contains=digits)
+        rule |= Q(Exists(phones))
+    return rule
+
+
+def client_timeline(
+    *, viewer: User, client: Client, kinds: list[str] | None = None
+) -> QuerySet[TimelineEntry]:
+    """Return the client's history, newest first (one indexed query, M11)."""
+    client_get(viewer=viewer, pk=client.pk)  # visibility
+    entries = TimelineEntry.objects.filter(client=client).select_related("actor")
+    if kinds:
+        entries = entries.filter(kind__in=kinds)
+    return entries.order_by("-occurred_at", "-id")
+
+
+def client_duplicates(*, viewer: User, client: Client) -> QuerySet[Client]:
+    """Return the visible clients that look like the same party: same e-mail, phone or name."""
+    emails = list(client.emails.values_list("email", flat=True))
+    phones = list(client.phones.values_list("number", flat=True))
+    rule = Q(kind=client.kind, name_key=client.name_key)
+    if emails:
+        rule |= Q(Exists(ClientEmail.objects.filter(client_id=OuterRef("pk"), email__in=emails)))
+    if phones:
+        rule |= Q(Exists(ClientPhone.objects.filter(client_id=OuterRef("pk"), number__in=phones)))
+    return (
+        clients_visible_to(viewer=viewer)
+        .filter(rule)
+        .exclude(pk=client.pk)
+        .select_related("manager")
+        .order_by("name", "id")
+    )

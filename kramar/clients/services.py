@@ -1,0 +1,497 @@
+"""Writes of the clients app: the client record, its contacts and its timeline (M5, M11, M14).
+
+Every other app records what happened with a client through :func:`timeline_record`, in the same
+transaction as its own change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import phonenumbers
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kramar.accounts.models import User
+from kramar.clients.enums import (
+    CONTACT_KINDS,
+    ClientKind,
+    ClientsErrorCode,
+    ClientSource,
+    PhoneKind,
+    TimelineKind,
+)
+from kramar.clients.models import Client, ClientEmail, ClientPhone, Tag, TimelineEntry
+from kramar.core.errors import ApplicationError
+
+DEFAULT_PHONE_REGION = "UA"
+EMAIL_MAX_LENGTH = 254
+
+# Fields that client_update may change; the rest have their own services (manager, co-owners,
+# e-mails, phones, tags) or are never changed by hand (kind, user, merged_into).
+UPDATABLE_FIELDS = frozenset(
+    {
+        "name", "first_name", "middle_name", "last_name", "legal_name", "registration_code",
+        "size", "company", "job_title", "industry", "region", "is_customer", "is_supplier",
+        "is_partner", "source", "notes",
+    }
+)  # fmt: skip
+
+
+# --- Normalisation -----------------------------------------------------------------------------
+
+
+def normalize_email(raw: str) -> str:
+    """Return the e-mail lower-cased, or refuse it."""
+    email = (raw or "").strip().lower()
+    try:
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError("too long")
+        validate_email(email)
+    except ValidationError:
+        raise ApplicationError(
+            ClientsErrorCode.INVALID_EMAIL,
+            _("“%(email)s” is not a valid e-mail address.") % {"email": raw},
+            extra={"field": "emails", "value": raw},
+        ) from None
+    return email
+
+
+def normalize_phone(raw: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
+    """Return the number in E.164 (+380…), reading local numbers as Ukrainian; refuse nonsense."""
+    try:
+        number = phonenumbers.parse((raw or "").strip(), region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ApplicationError(
+            ClientsErrorCode.INVALID_PHONE,
+            _("“%(phone)s” is not a valid phone number.") % {"phone": raw},
+            extra={"field": "phones", "value": raw},
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def person_display_name(first_name: str, middle_name: str, last_name: str) -> str:
+    """Return "Last First Middle"-free display: "First Last", as people address each other."""
+    return " ".join(part for part in (first_name.strip(), last_name.strip()) if part) or (
+        middle_name.strip()
+    )
+
+
+def fold(text: str) -> str:
+    """Return text case-folded with its white space collapsed, for matching names."""
+    return " ".join(text.casefold().split())
+
+
+def _refresh_keys(client: Client) -> list[str]:
+    client.name_key = fold(client.name)[:200]
+    client.search_text = fold(f"{client.name} {client.legal_name}")[:460]
+    return ["name_key", "search_text"]
+
+
+# --- Timeline ----------------------------------------------------------------------------------
+
+
+def timeline_record(
+    *,
+    client: Client,
+    kind: TimelineKind,
+    summary: str,
+    actor: User | None = None,
+    occurred_at: datetime | None = None,
+    source: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+) -> TimelineEntry:
+    """Record one thing that happened with a client; a contact also moves its last contact."""
+    occurred_at = occurred_at or timezone.now()
+    entry = TimelineEntry.objects.create(
+        client=client,
+        kind=kind,
+        summary=summary[:300],
+        actor=actor,
+        occurred_at=occurred_at,
+        details=details or {},
+        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
+        source_id=str(source.pk) if source is not None else "",
+    )
+    if kind in CONTACT_KINDS:
+        # Only ever forwards: a late-arriving older e-mail must not make the client look neglected.
+        Client.objects.filter(pk=client.pk).filter(
+            Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=occurred_at)
+        ).update(last_contact_at=occurred_at)
+    return entry
+
+
+# --- The client record -------------------------------------------------------------------------
+
+
+def _check_manager(manager: User | None) -> None:
+    if manager is not None and not (manager.is_active and manager.is_staff):
+        raise ApplicationError(
+            ClientsErrorCode.NOT_A_MANAGER,
+            _("A client's responsible manager must be an active staff member."),
+            extra={"field": "manager"},
+        )
+
+
+def _check_company(company: Client | None) -> None:
+    if company is not None and company.kind != ClientKind.COMPANY:
+        raise ApplicationError(
+            ClientsErrorCode.COMPANY_EXPECTED,
+            _("A contact person can only belong to a company."),
+            extra={"field": "company"},
+        )
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    tags = []
+    for raw in names:
+        name = raw.strip()
+        if name:
+            tag, _created = Tag.objects.get_or_create(key=fold(name)[:60], defaults={"name": name})
+            tags.append(tag)
+    return tags
+
+
+@transaction.atomic
+def client_create(
+    *,
+    actor: User | None,
+    kind: ClientKind,
+    name: str = "",
+    first_name: str = "",
+    middle_name: str = "",
+    last_name: str = "",
+    emails: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    manager: User | None = None,
+    source: ClientSource = ClientSource.MANUAL,
+    tags: Sequence[str] = (),
+    user: User | None = None,
+    **fields: Any,
+) -> Client:
+    """Create a person or a company with its e-mails, phones and tags (first ones primary)."""
+    kind = ClientKind(kind)
+    unknown = set(fields) - UPDATABLE_FIELDS
+    if unknown:
+        raise ApplicationError(
+            ClientsErrorCode.UNKNOWN_FIELD,
+            _("Unknown client fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+        )
+    if kind == ClientKind.PERSON and not name.strip():
+        name = person_display_name(first_name, middle_name, last_name)
+    if not name.strip():
+        raise ApplicationError(
+            ClientsErrorCode.NAME_REQUIRED, _("Give the client a name."), extra={"field": "name"}
+        )
+    _check_manager(manager)
+    _check_company(fields.get("company"))
+    clean_emails = list(dict.fromkeys(normalize_email(email) for email in emails))
+    clean_phones = list(dict.fromkeys(normalize_phone(phone) for phone in phones))
+    client = Client(
+        kind=kind,
+        name=name.strip(),
+        first_name=first_name.strip(),
+        middle_name=middle_name.strip(),
+        last_name=last_name.strip(),
+        source=ClientSource(source),
+        manager=manager,
+        department=manager.department if manager else None,
+        user=user,
+        created_by=actor,
+        **fields,
+    )
+    _refresh_keys(client)
+    client.save()
+    ClientEmail.objects.bulk_create(
+        ClientEmail(client=client, email=email, is_primary=index == 0)
+        for index, email in enumerate(clean_emails)
+    )
+    ClientPhone.objects.bulk_create(
+        ClientPhone(client=client, number=number, is_primary=index == 0)
+        for index, number in enumerate(clean_phones)
+    )
+    if tags:
+        client.tags.set(_tags(tags))
+    timeline_record(
+        client=client,
+        kind=TimelineKind.CLIENT_CREATED,
+        summary=_("Client created (%(source)s)") % {"source": client.get_source_display()},
+        actor=actor,
+        source=client,
+    )
+    return client
+
+
+def _plain(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+@transaction.atomic
+def client_update(*, actor: User | None, client: Client, **changes: Any) -> Client:
+    """Change the client's own fields; the timeline keeps each field's old and new value."""
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise ApplicationError(
+            ClientsErrorCode.UNKNOWN_FIELD,
+            _("These fields cannot be changed here: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))},
+        )
+    if "company" in changes:
+        _check_company(changes["company"])
+        if changes["company"] is not None and changes["company"].pk == client.pk:
+            raise ApplicationError(
+                ClientsErrorCode.COMPANY_EXPECTED, _("A company cannot be its own contact.")
+            )
+    if "name" in changes and not str(changes["name"]).strip():
+        raise ApplicationError(
+            ClientsErrorCode.NAME_REQUIRED, _("Give the client a name."), extra={"field": "name"}
+        )
+    diff = {}
+    for field, value in changes.items():
+        old = getattr(client, field)
+        if _plain(old) != _plain(value):
+            diff[field] = [_plain(old), _plain(value)]
+            setattr(client, field, value)
+    if diff:
+        keys = _refresh_keys(client) if {"name", "legal_name"} & diff.keys() else []
+        client.save(update_fields=[*diff, *keys, "updated_at"])
+        timeline_record(
+            client=client,
+            kind=TimelineKind.CLIENT_CHANGED,
+            summary=_("Changed: %(fields)s") % {"fields": ", ".join(sorted(diff))},
+            actor=actor,
+            details={"changes": diff},
+            source=client,
+        )
+    return client
+
+
+@transaction.atomic
+def client_assign_manager(*, actor: User | None, client: Client, manager: User | None) -> Client:
+    """Make ``manager`` responsible for the client; the client joins the manager's department."""
+    _check_manager(manager)
+    if client.manager_id == (manager.pk if manager else None):
+        return client
+    previous = client.manager
+    client.manager = manager
+    client.department = manager.department if manager else None
+    client.save(update_fields=["manager", "department", "updated_at"])
+    timeline_record(
+        client=client,
+        kind=TimelineKind.MANAGER_ASSIGNED,
+        summary=_("Responsible manager: %(new)s (was %(old)s)")
+        % {"new": manager or "—", "old": previous or "—"},
+        actor=actor,
+        details={"from": previous.pk if previous else None, "to": manager.pk if manager else None},
+        source=client,
+    )
+    return client
+
+
+@transaction.atomic
+def client_set_co_owners(
+    *, actor: User | None, client: Client, co_owners: Iterable[User]
+) -> Client:
+    """Share the client with other staff members, who then see and work with it too."""
+    people = list(co_owners)
+    for person in people:
+        _check_manager(person)
+    client.co_owners.set([p for p in people if p.pk != client.manager_id])
+    return client
+
+
+@transaction.atomic
+def client_set_tags(*, client: Client, tags: Sequence[str]) -> Client:
+    client.tags.set(_tags(tags))
+    return client
+
+
+@transaction.atomic
+def client_add_email(
+    *, actor: User | None, client: Client, email: str, primary: bool = False
+) -> ClientEmail:
+    address = normalize_email(email)
+    if client.emails.filter(email=address).exists():
+        raise ApplicationError(
+            ClientsErrorCode.EMAIL_ON_CLIENT,
+            _("The client already has this e-mail."),
+            extra={"field": "email"},
+            status=409,
+        )
+    primary = primary or not client.emails.exists()
+    if primary:
+        client.emails.update(is_primary=False)
+    return ClientEmail.objects.create(client=client, email=address, is_primary=primary)
+
+
+@transaction.atomic
+def client_add_phone(
+    *,
+    actor: User | None,
+    client: Client,
+    number: str,
+    kind: PhoneKind = PhoneKind.MOBILE,
+    primary: bool = False,
+) -> ClientPhone:
+    e164 = normalize_phone(number)
+    if client.phones.filter(number=e164).exists():
+        raise ApplicationError(
+            ClientsErrorCode.PHONE_ON_CLIENT,
+            _("The client already has this phone number."),
+            extra={"field": "number"},
+            status=409,
+        )
+    primary = primary or not client.phones.exists()
+    if primary:
+        client.phones.update(is_primary=False)
+    return ClientPhone.objects.create(
+        client=client, number=e164, kind=PhoneKind(kind), is_primary=primary
+    )
+
+
+@transaction.atomic
+def client_for_shop_user(*, user: User) -> Client:
+    """Return the client of a shop account, creating or linking it (one record, never a copy).
+
+    A client that staff entered earlier with the same e-mail and no account is linked, so the
+    CRM history and the shop history meet on one record.
+    """
+    existing = Client.objects.select_for_update().filter(user=user).first()
+    if existing is not None:
+        return existing
+    email = user.email.lower()
+    known = (
+        Client.objects.select_for_update()
+        .filter(kind=ClientKind.PERSON, user__isnull=True, merged_into__isnull=True)
+        .filter(emails__email=email)
+        .order_by("pk")
+        .first()
+    )
+    if known is not None:
+        known.user = user
+        known.save(update_fields=["user", "updated_at"])
+        return known
+    return client_create(
+        actor=user,
+        kind=ClientKind.PERSON,
+        name=user.full_name or email,
+        emails=[email],
+        phones=[user.phone] if user.phone else [],
+        source=ClientSource.SITE,
+        user=user,
+    )
+
+
+# --- Merging duplicates ------------------------------------------------------------------------
+
+
+def _drop_duplicate_contacts(source: Client, target: Client) -> None:
+    target_emails = set(target.emails.values_list("email", flat=True))
+    source.emails.filter(email__in=target_emails).delete()
+    target_phones = set(target.phones.values_list("number", flat=True))
+    source.phones.filter(number__in=target_phones).delete()
+    if target.emails.filter(is_primary=True).exists():
+        source.emails.update(is_primary=False)
+    if target.phones.filter(is_primary=True).exists():
+        source.phones.update(is_primary=False)
+
+
+def _move_related_rows(source: Client, target: Client) -> dict[str, int]:
+    """Point every row of every app that refers to ``source`` at ``target``."""
+    moved: dict[str, int] = {}
+    for relation in Client._meta.related_objects:
+        if relation.many_to_many or relation.one_to_one:
+            continue
+        model = relation.related_model
+        field_name = relation.field.name
+        count = model._base_manager.filter(**{field_name: source}).update(**{field_name: target})
+        if count:
+            moved[f"{model._meta.label}.{field_name}"] = count
+    return moved
+
+
+@transaction.atomic
+def client_merge(*, actor: User | None, source: Client, target: Client) -> Client:
+    """Merge the duplicate ``source`` into ``target``: every related record moves to ``target``.
+
+    ``source`` stays as a tombstone pointing at ``target`` (lists hide it), so links to it keep
+    resolving and the merge itself stays on record.
+    """
+    source = Client.objects.select_for_update().get(pk=source.pk)
+    target = Client.objects.select_for_update().get(pk=target.pk)
+    if source.pk == target.pk:
+        raise ApplicationError(
+            ClientsErrorCode.MERGE_INTO_ITSELF, _("A client cannot be merged into itself.")
+        )
+    if source.merged_into_id or target.merged_into_id:
+        raise ApplicationError(
+            ClientsErrorCode.ALREADY_MERGED, _("One of these clients was merged already.")
+        )
+    if source.kind != target.kind:
+        raise ApplicationError(
+            ClientsErrorCode.MERGE_KINDS_DIFFER, _("A person and a company cannot be merged.")
+        )
+    if source.user_id and target.user_id:
+        raise ApplicationError(
+            ClientsErrorCode.MERGE_TWO_ACCOUNTS,
+            _("Both clients have a shop account; merge the accounts first."),
+        )
+    _drop_duplicate_contacts(source, target)
+    try:
+        with transaction.atomic():
+            moved = _move_related_rows(source, target)
+    except IntegrityError as error:
+        raise ApplicationError(
+            "clients.merge_conflict",
+            _("These clients cannot be merged automatically: %(error)s") % {"error": error},
+        ) from None
+    target.tags.add(*source.tags.all())
+    target.co_owners.add(*source.co_owners.exclude(pk=target.manager_id))
+    filled = _fill_blanks(source, target)
+    source.merged_into = target
+    source.save(update_fields=["merged_into", "updated_at"])
+    timeline_record(
+        client=target,
+        kind=TimelineKind.CLIENTS_MERGED,
+        summary=_("Merged with duplicate “%(name)s” (#%(id)s)")
+        % {"name": source.name, "id": source.pk},
+        actor=actor,
+        details={"source": source.pk, "moved": moved, "filled": filled},
+        source=source,
+    )
+    return target
+
+
+def _fill_blanks(source: Client, target: Client) -> list[str]:
+    """Take from the duplicate what the surviving record lacks (never overwrite)."""
+    filled = []
+    for field in (
+        "first_name", "middle_name", "last_name", "legal_name", "registration_code", "size",
+        "company", "job_title", "industry", "region", "manager", "department", "notes",
+    ):  # fmt: skip
+        if not getattr(target, field) and getattr(source, field):
+            setattr(target, field, getattr(source, field))
+            filled.append(field)
+    if source.user_id and not target.user_id:
+        user = source.user
+        source.user = None
+        source.save(update_fields=["user"])
+        target.user = user
+        filled.append("user")
+    if source.last_contact_at and (
+        target.last_contact_at is None or source.last_contact_at > target.last_contact_at
+    ):
+        target.last_contact_at = source.last_contact_at
+        filled.append("last_contact_at")
+    if filled:
+        target.save(update_fields=[*filled, "updated_at"])
+    return filled
