@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from kramar.accounts.api import router as accounts_router
 from kramar.accounts.auth import API_AUTH
+from kramar.clients.api import router as clients_router
 from kramar.core.errors import ApplicationError, CoreErrorCode
 
 logger = logging.getLogger("kramar.api")
@@ -94,3 +95,4 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 
 api.add_router("/accounts/", accounts_router)
+api.add_router("/", clients_router)

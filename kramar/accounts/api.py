@@ -21,7 +21,7 @@ from kramar.accounts.schemas import (
 )
 from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.core.pagination import PageNumberPagination
-from kramar.core.schemas import AUTHENTICATED, problems
+from kramar.core.schemas import AUTHENTICATED, Id, problems
 
 router = Router(tags=["accounts"])
 
@@ -81,7 +81,7 @@ def token_create(request: HttpRequest, payload: ApiTokenIn) -> Status:
     response={200: ApiTokenOut, **problems(*AUTHENTICATED, 404)},
     summary="Revoke one of my API tokens",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> Any:
+def token_revoke(request: HttpRequest, token_id: Id) -> Any:
     user = require_permission(request, "accounts.use_api_tokens")
     return services.api_token_revoke(user=user, token_id=token_id)
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from kramar.core.schemas import ApiDatetime
+
 
 class DepartmentOut(Schema):
     id: int
@@ -26,7 +28,7 @@ class MeOut(Schema):
 
 class ApiTokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=80)
-    expires_at: datetime | None = None
+    expires_at: ApiDatetime | None = None
 
 
 class ApiTokenOut(Schema):

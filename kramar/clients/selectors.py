@@ -8,17 +8,20 @@ customers and anonymous visitors see none. Merged duplicates are hidden everywhe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kramar.accounts.enums import DepartmentKind
 from kramar.accounts.models import Department, User
 from kramar.clients.enums import ClientKind
-from kramar.clients.models import Client, ClientEmail, ClientPhone, TimelineEntry
+from kramar.clients.models import Client, ClientEmail, ClientPhone, Industry, Region, TimelineEntry
 from kramar.clients.services import fold
-from kramar.core.errors import NotFoundError
+from kramar.core.errors import ApplicationError, CoreErrorCode, NotFoundError
 
 CoOwnership = Client.co_owners.through
 
@@ -120,7 +123,7 @@ def _search_rule(text: str) -> Q:
 
 
 def client_timeline(
-    *, viewer: User, client: Client, kinds: list[str] | None = None
+    *, viewer: User, client: Client, kinds: Sequence[str] | None = None
 ) -> QuerySet[TimelineEntry]:
     """Return the client's history, newest first (one indexed query, M11)."""
     client_get(viewer=viewer, pk=client.pk)  # visibility
@@ -146,3 +149,44 @@ def client_duplicates(*, viewer: User, client: Client) -> QuerySet[Client]:
         .select_related("manager")
         .order_by("name", "id")
     )
+
+
+def default_manager_for(*, actor: User) -> User | None:
+    """Return who becomes responsible for a client that ``actor`` creates: themselves in sales."""
+    if actor.department_id and actor.department and actor.department.kind == DepartmentKind.SALES:
+        return actor
+    return None
+
+
+def resolve_client_references(*, viewer: User, data: dict[str, Any]) -> dict[str, Any]:
+    """Turn the ``*_id`` fields of client input into the records they name.
+
+    A company must be a client the viewer may see (else "not found"); a manager must be active
+    staff; an unknown region or industry is a validation error.
+    """
+    resolved = dict(data)
+    if "company_id" in resolved:
+        company_id = resolved.pop("company_id")
+        resolved["company"] = client_get(viewer=viewer, pk=company_id) if company_id else None
+    for key, model in (("region_id", Region), ("industry_id", Industry)):
+        if key in resolved:
+            pk = resolved.pop(key)
+            found = model.objects.filter(pk=pk).first() if pk else None
+            if pk and found is None:
+                raise ApplicationError(
+                    CoreErrorCode.VALIDATION,
+                    _("Unknown %(what)s.") % {"what": model._meta.verbose_name},
+                    extra={"field": key},
+                )
+            resolved[key.removesuffix("_id")] = found
+    if "manager_id" in resolved:
+        pk = resolved.pop("manager_id")
+        manager = User.objects.filter(pk=pk, is_staff=True, is_active=True).first() if pk else None
+        if pk and manager is None:
+            raise ApplicationError(
+                CoreErrorCode.VALIDATION,
+                _("The manager must be an active staff member."),
+                extra={"field": "manager_id"},
+            )
+        resolved["manager"] = manager
+    return resolved

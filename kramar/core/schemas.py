@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Schema
+from pydantic import AfterValidator, Field
 
 
 class Problem(Schema):
@@ -20,3 +23,20 @@ def problems(*statuses: int) -> dict[int, type[Problem]]:
 
 # What any authenticated operation may answer besides its success.
 AUTHENTICATED = (401, 403, 422)
+
+
+def _to_utc(value: datetime) -> datetime:
+    # A naive time is read in the site's time zone; every time is stored in UTC, since
+    # PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 (and Python) allow.
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value.astimezone(UTC)
+
+
+# A date and time given to the API, with or without an offset.
+ApiDatetime = Annotated[datetime, AfterValidator(_to_utc)]
+
+
+# A database id: positive and within PostgreSQL's bigint, so that no number reaches the database
+# as an overflow.
+Id = Annotated[int, Field(ge=1, le=9_223_372_036_854_775_807)]

@@ -184,3 +184,13 @@ def test_the_schema_declares_the_error_shape_of_each_operation():
     me = paths["/api/accounts/me"]["get"]["responses"]
     assert "401" in me
     assert me["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/Problem")
+
+
+def test_an_expiry_with_any_iso_offset_is_stored_in_utc(client_for, sales_manager):
+    response = client_for(sales_manager).post(
+        "/api/accounts/tokens",
+        {"name": "far", "expires_at": "2099-08-30T01:48:26+16:46"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["expires_at"].startswith("2099-08-29T09:02:26")
