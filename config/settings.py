@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kramar.core.middleware.ApiMethodNotAllowedMiddleware",
+    "kramar.core.middleware.PageApplicationErrorMiddleware",
     # Last, so that it sees every authentication attempt (django-axes requirement).
     "axes.middleware.AxesMiddleware",
 ]
@@ -191,7 +192,7 @@ DEFAULT_CURRENCY = "UAH"
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries come from npm; `make assets` copies what is used into var/vendor.
-STATICFILES_DIRS = [("vendor", VAR_DIR / "vendor")]
+STATICFILES_DIRS = [BASE_DIR / "kramar" / "static", ("vendor", VAR_DIR / "vendor")]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.text("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {

@@ -31,6 +31,7 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Dashboard"), "backoffice:dashboard", "accounts.access_office"),
+    NavItem(_("Clients"), "backoffice:client-list", "clients.view_client"),
     NavItem(_("Staff"), "backoffice:staff", "accounts.view_user"),
     NavItem(_("API tokens"), "backoffice:tokens", "accounts.use_api_tokens"),
     NavItem(_("API reference"), "api:openapi-view", "accounts.access_office"),
@@ -45,5 +46,6 @@ def navigation_for(user: User, current_path: str) -> list[dict[str, Any]]:
         if not item.visible_to(user):
             continue
         url = reverse(item.url_name)
-        items.append({"label": item.label, "url": url, "current": current_path == url})
+        current = current_path == url or (url != "/office/" and current_path.startswith(url))
+        items.append({"label": item.label, "url": url, "current": current})
     return items

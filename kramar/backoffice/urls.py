@@ -1,16 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from kramar.backoffice import views
+from kramar.backoffice.views import clients, people
 
 app_name = "backoffice"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("staff/", views.staff, name="staff"),
-    path("tokens/", views.tokens, name="tokens"),
-    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
-    path("login/", views.OfficeLoginView.as_view(), name="login"),
+    path("", people.dashboard, name="dashboard"),
+    path("staff/", people.staff, name="staff"),
+    path("tokens/", people.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", people.token_revoke, name="token-revoke"),
+    path("clients/", clients.client_list, name="client-list"),
+    path("clients/new/", clients.client_create, name="client-create"),
+    path("clients/<int:client_id>/", clients.client_detail, name="client-detail"),
+    path("clients/<int:client_id>/notes/", clients.client_add_note, name="client-add-note"),
+    path("login/", people.OfficeLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

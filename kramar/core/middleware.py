@@ -3,10 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from kramar.core.errors import CoreErrorCode
+from kramar.core.errors import CoreErrorCode, NotFoundError, PermissionDeniedError
 
 
 class ApiMethodNotAllowedMiddleware:
@@ -40,3 +41,22 @@ class ApiMethodNotAllowedMiddleware:
                 problem["Allow"] = allowed
             return problem
         return response
+
+
+class PageApplicationErrorMiddleware:
+    """Show a page's "not found" and "forbidden" application errors as the site's 404 and 403.
+
+    Selectors raise NotFoundError for records a viewer may not see; on a page that is a 404.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFoundError):
+            raise Http404(str(exception.message)) from exception
+        if isinstance(exception, PermissionDeniedError):
+            raise PermissionDenied(str(exception.message)) from exception

@@ -46,3 +46,15 @@ def test_the_interactive_api_docs_render_under_the_content_security_policy(page,
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
     expect(page.locator(".swagger-ui")).to_contain_text("/api/accounts/me")
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_every_stylesheet_and_script_of_the_layout_loads(page):
+    failed = []
+    page.on(
+        "response",
+        lambda r: failed.append(r.url) if "/static/" in r.url and r.status >= 400 else None,
+    )
+    page.goto("/office/login/")
+    page.wait_for_load_state("networkidle")
+    assert failed == []
+    assert page.evaluate("typeof htmx") == "object"

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from kramar.accounts.enums import Role
 from kramar.accounts.models import Department, User
 from kramar.accounts.selectors import user_roles
+from kramar.clients.models import Client, TimelineEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +15,11 @@ def snapshot():
     return (
         sorted(User.objects.values_list("email", "full_name", "is_staff")),
         sorted(Department.objects.values_list("code", "kind")),
+        sorted(
+            Client.objects.values_list("name", "kind", "manager__email", "region__code"),
+            key=str,
+        ),
+        TimelineEntry.objects.count(),
     )
 
 
@@ -44,13 +50,30 @@ def test_the_demo_command_is_idempotent():
 def test_the_same_seed_gives_the_same_people_and_another_seed_other_names():
     call_command("kramar_demo", scale="small", seed=7, no_progress=True)
     first = snapshot()
-    User.objects.all().delete()
-    Department.objects.all().delete()
+    wipe()
     call_command("kramar_demo", scale="small", seed=7, no_progress=True)
     assert snapshot() == first
-    User.objects.all().delete()
+    wipe()
     call_command("kramar_demo", scale="small", seed=8, no_progress=True)
     assert snapshot() != first
+
+
+def wipe():
+    Client.objects.update(company=None, merged_into=None)
+    Client.objects.all().delete()
+    User.objects.all().delete()
+    Department.objects.all().delete()
+
+
+def test_every_manager_has_a_book_of_clients_and_every_customer_is_a_client():
+    call_command("kramar_demo", scale="small", no_progress=True)
+    managers = User.objects.filter(groups__name="sales_manager")
+    assert managers.exists()
+    for manager in managers:
+        assert Client.objects.filter(manager=manager).count() == 12
+    assert not User.objects.filter(is_staff=False, client__isnull=True).exists()
+    silent = Client.objects.filter(manager__isnull=False, last_contact_at__isnull=True)
+    assert silent.exists()  # the "no contact for long" indicator has something to show
 
 
 def test_an_unknown_scale_is_refused():

@@ -21,12 +21,17 @@ class DemoContext:
     """What each app's ``demo.seed`` gets: the scale, a seeded random source, a progress bar."""
 
     scale: str
+    seed: int
     rng: random.Random
     bar: Any
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
     def progress(self, units: int) -> None:
         self.bar.update(units)
+
+    def rng_for(self, key: str) -> random.Random:
+        """Return a random source for ``key``: the same for a seed, whatever ran before."""
+        return random.Random(f"{self.seed}:{key}")  # noqa: S311  # nosec B311
 
 
 def demo_modules() -> list[Any]:
@@ -59,7 +64,7 @@ class Command(BaseCommand):
         with tqdm(
             total=total, desc=f"demo ({scale})", unit="rec", disable=no_progress, file=sys.stderr
         ) as bar:
-            context = DemoContext(scale=scale, rng=random.Random(seed), bar=bar)  # noqa: S311  # nosec B311
+            context = DemoContext(scale=scale, seed=seed, rng=random.Random(seed), bar=bar)  # noqa: S311  # nosec B311
             for module in modules:
                 with transaction.atomic():
                     context.logins.extend(module.seed(context) or [])

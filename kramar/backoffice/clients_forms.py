@@ -1,0 +1,104 @@
+"""Forms of the client pages; they parse input, the clients services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kramar.clients.enums import ClientKind, ClientSource, TimelineKind
+from kramar.clients.models import Industry, Region
+
+
+class ClientForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=ClientKind.choices, initial=ClientKind.PERSON,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    first_name = forms.CharField(label=_("First name"), max_length=80, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
+    name = forms.CharField(
+        label=_("Company name"), max_length=200, required=False,
+        help_text=_("For a company; a person's name is made of the parts above."),
+    )  # fmt: skip
+    legal_name = forms.CharField(label=_("Legal name"), max_length=255, required=False)
+    registration_code = forms.CharField(label=_("ЄДРПОУ"), max_length=20, required=False)
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    industry = forms.ModelChoiceField(
+        label=_("Industry"), queryset=Industry.objects.all(), required=False
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), choices=ClientSource.choices, initial=ClientSource.MANUAL
+    )
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
+    is_customer = forms.BooleanField(label=_("Customer"), required=False, initial=True)
+    is_supplier = forms.BooleanField(label=_("Supplier"), required=False)
+    is_partner = forms.BooleanField(label=_("Partner"), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    # Where a service's error about a field shows on this form.
+    SERVICE_FIELDS = {"emails": "email", "phones": "phone", "name": "name", "company": None}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == ClientKind.PERSON and not (
+            data.get("first_name") or data.get("last_name")
+        ):
+            self.add_error("first_name", _("Give the person's first or last name."))
+        if data.get("kind") == ClientKind.COMPANY and not data.get("name"):
+            self.add_error("name", _("Give the company's name."))
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        arguments = {
+            key: data[key]
+            for key in (
+                "kind", "first_name", "last_name", "legal_name", "registration_code", "region",
+                "industry", "source", "is_customer", "is_supplier", "is_partner", "notes",
+            )
+        }  # fmt: skip
+        if data["kind"] == ClientKind.COMPANY:
+            arguments["name"] = data["name"]
+        arguments["emails"] = [data["email"]] if data["email"] else []
+        arguments["phones"] = [data["phone"]] if data["phone"] else []
+        arguments["tags"] = [t for t in data["tags"].split(",") if t.strip()]
+        return arguments
+
+
+class ClientFilterForm(forms.Form):
+    search = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *ClientKind.choices]
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("All")), ("customer", _("Customers")), ("supplier", _("Suppliers")),
+                 ("partner", _("Partners"))],
+    )  # fmt: skip
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
+    silent_days = forms.IntegerField(
+        label=_("No contact for days"), required=False, min_value=0, max_value=36_500
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), max_length=300)
+
+
+class TimelineFilterForm(forms.Form):
+    kind = forms.MultipleChoiceField(
+        label=_("Show"), required=False, choices=TimelineKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip

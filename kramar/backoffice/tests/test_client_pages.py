@@ -1,0 +1,139 @@
+"""The client pages: the same selectors and services as the API (M11, M12, M14)."""
+
+import pytest
+from django.test import Client as HttpClient
+
+from kramar.accounts.enums import Role
+from kramar.clients.enums import TimelineKind
+from kramar.clients.models import Client
+from kramar.clients.tests.factories import ClientFactory, CompanyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(make_staff):
+    return make_staff(Role.SALES_MANAGER)
+
+
+def test_the_list_shows_a_manager_only_their_clients(client_for, manager):
+    mine = ClientFactory(manager=manager, first_name="Марко", last_name="Вовк")
+    theirs = ClientFactory(first_name="Чужий", last_name="Клієнт")
+    page = client_for(manager).get("/office/clients/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert mine.name in html
+    assert theirs.name not in html
+
+
+def test_search_through_htmx_returns_only_the_rows(client_for, manager):
+    ClientFactory(manager=manager, first_name="Марко", last_name="Вовк")
+    ClientFactory(manager=manager, first_name="Ганна", last_name="Ліс")
+    response = client_for(manager).get(
+        "/office/clients/?search=вовк", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="client-rows"
+    )
+    html = response.content.decode()
+    assert "Марко Вовк" in html and "Ганна Ліс" not in html
+    assert "<html" not in html  # a fragment, not a page
+
+
+def test_the_list_costs_a_bounded_number_of_queries(
+    client_for, manager, django_assert_max_num_queries
+):
+    for _ in range(40):
+        ClientFactory(manager=manager, tags=["опт"], phones=["0671234567"])
+    client = client_for(manager)
+    with django_assert_max_num_queries(20):
+        assert client.get("/office/clients/").status_code == 200
+
+
+def test_a_manager_creates_a_person_and_lands_on_the_card(client_for, manager):
+    response = client_for(manager).post(
+        "/office/clients/new/",
+        {
+            "kind": "person",
+            "first_name": "Зоя",
+            "last_name": "Гай",
+            "email": "zoya@x.test",
+            "phone": "0671112233",
+            "source": "phone",
+            "tags": "нові, роздріб",
+            "is_customer": "on",
+        },
+    )
+    client = Client.objects.get(name="Зоя Гай")
+    assert response.status_code == 302
+    assert response["Location"] == f"/office/clients/{client.pk}/"
+    assert client.manager == manager
+    assert client.phones.get().number == "+380671112233"
+
+
+def test_a_bad_phone_shows_on_the_form_and_writes_nothing(client_for, manager):
+    response = client_for(manager).post(
+        "/office/clients/new/",
+        {"kind": "person", "first_name": "Зоя", "phone": "12", "source": "manual"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["phone"]
+    assert not Client.objects.exists()
+
+
+def test_a_company_needs_its_name(client_for, manager):
+    response = client_for(manager).post(
+        "/office/clients/new/", {"kind": "company", "source": "manual"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"]
+
+
+def test_roles_without_the_right_cannot_create(client_for, make_staff):
+    response = client_for(make_staff(Role.ACCOUNTANT)).post(
+        "/office/clients/new/", {"kind": "company", "name": "X", "source": "manual"}
+    )
+    assert response.status_code == 403
+    assert not Client.objects.exists()
+
+
+def test_the_card_shows_the_shared_history_and_contacts(client_for, manager):
+    company = CompanyFactory(manager=manager, name="ТОВ Світанок")
+    contact = ClientFactory(manager=manager, company=company, job_title="Бухгалтер")
+    page = client_for(manager).get(f"/office/clients/{company.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert contact.name in html
+    assert str(TimelineKind.CLIENT_CREATED.label) in html or "Клієнта створено" in html
+
+
+def test_an_invisible_card_is_the_sites_404(client_for, manager):
+    stranger = ClientFactory()
+    response = client_for(manager).get(f"/office/clients/{stranger.pk}/")
+    assert response.status_code == 404
+
+
+def test_after_sales_service_adds_a_note_to_a_managers_client_m14(client_for, make_staff, manager):
+    client = ClientFactory(manager=manager)
+    service = make_staff(Role.AFTER_SALES)
+    response = client_for(service).post(
+        f"/office/clients/{client.pk}/notes/",
+        {"text": "Скарга вирішена"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "Скарга вирішена" in response.content.decode()
+    entry = client.timeline.get(kind=TimelineKind.NOTE)
+    assert entry.actor == service
+
+
+def test_accountants_read_cards_but_cannot_add_notes(client_for, make_staff, manager):
+    client = ClientFactory(manager=manager)
+    accountant = make_staff(Role.ACCOUNTANT)
+    assert client_for(accountant).get(f"/office/clients/{client.pk}/").status_code == 200
+    response = client_for(accountant).post(f"/office/clients/{client.pk}/notes/", {"text": "x"})
+    assert response.status_code == 403
+    assert not client.timeline.filter(kind=TimelineKind.NOTE).exists()
+
+
+def test_anonymous_visitors_go_to_sign_in():
+    response = HttpClient().get("/office/clients/")
+    assert response.status_code == 302
+    assert "/office/login/" in response["Location"]

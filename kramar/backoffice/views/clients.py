@@ -1,0 +1,112 @@
+"""The client pages of the back office: list, card with timeline, new client (M11, M12, M14)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from kramar.accounts.models import User
+from kramar.backoffice.clients_forms import (
+    ClientFilterForm,
+    ClientForm,
+    NoteForm,
+    TimelineFilterForm,
+)
+from kramar.backoffice.decorators import office_view
+from kramar.clients import selectors, services
+from kramar.clients.enums import TimelineKind
+from kramar.core.errors import ApplicationError
+
+PAGE_SIZE = 50
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@office_view("clients.view_client")
+def client_list(request: HtmxHttpRequest) -> HttpResponse:
+    viewer: User = request.user  # type: ignore[assignment]
+    filters = ClientFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    clients = selectors.client_list(
+        viewer=viewer,
+        search=data.get("search") or "",
+        kind=data.get("kind") or "",
+        role=data.get("role") or "",
+        region_id=data["region"].pk if data.get("region") else None,
+        tag=data.get("tag") or "",
+        silent_days=data.get("silent_days"),
+        ordering=request.GET.get("ordering", "name"),
+    )
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    template = "backoffice/clients/list.html"
+    if request.htmx and request.htmx.target == "client-rows":
+        template += "#rows"
+    return render(request, template, context)
+
+
+@office_view("clients.add_client")
+@require_http_methods(["GET", "POST"])
+def client_create(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_create(
+                actor=actor,
+                manager=selectors.default_manager_for(actor=actor),
+                **form.service_arguments(),
+            )
+        except ApplicationError as error:
+            field = ClientForm.SERVICE_FIELDS.get(str(error.extra.get("field")))
+            form.add_error(field, str(error.message))
+        else:
+            messages.success(request, _("Client “%(name)s” created.") % {"name": client.name})
+            return redirect("backoffice:client-detail", client_id=client.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "backoffice/clients/form.html", {"form": form}, status=status)
+
+
+@office_view("clients.view_client")
+def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+    viewer: User = request.user  # type: ignore[assignment]
+    client = selectors.client_get(viewer=viewer, pk=client_id)
+    timeline_filter = TimelineFilterForm(request.GET or None)
+    kinds = timeline_filter.cleaned_data["kind"] if timeline_filter.is_valid() else []
+    timeline = selectors.client_timeline(viewer=viewer, client=client, kinds=kinds)
+    context = {
+        "client": client,
+        "contacts": selectors.client_list(viewer=viewer).filter(company=client)[:100],
+        "timeline_page": Paginator(timeline, 30).get_page(request.GET.get("page")),
+        "timeline_filter": timeline_filter,
+        "note_form": NoteForm(),
+        "duplicates": selectors.client_duplicates(viewer=viewer, client=client)[:10],
+        "may_note": viewer.has_perm("clients.add_timelineentry"),
+    }
+    return render(request, "backoffice/clients/detail.html", context)
+
+
+@office_view("clients.add_timelineentry")
+@require_POST
+def client_add_note(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    client = selectors.client_get(viewer=actor, pk=client_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A note needs text (up to 300 characters)."))
+        return redirect("backoffice:client-detail", client_id=client.pk)
+    entry = services.timeline_record(
+        client=client, kind=TimelineKind.NOTE, summary=form.cleaned_data["text"], actor=actor
+    )
+    if request.htmx:
+        return render(request, "backoffice/clients/detail.html#entry", {"entry": entry})
+    return redirect("backoffice:client-detail", client_id=client.pk)
