@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kramar.core",
     "kramar.accounts",
     "kramar.clients",
+    "kramar.crm",
     "kramar.storefront",
     "kramar.backoffice",
     "kramar.demo",

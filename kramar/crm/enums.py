@@ -1,0 +1,61 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kramar.clients.enums import TimelineKind
+
+
+class StageKind(models.TextChoices):
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+class DealStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+class CriterionKind(models.TextChoices):
+    ACTIVITY_DONE = "activity_done", _("An activity of a kind is done in this stage")
+    FIELD_FILLED = "field_filled", _("A field of the deal is filled in")
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    EMAIL = "email", _("E-mail")
+    TASK = "task", _("Task")
+    OFFER = "offer", _("Commercial offer")
+
+
+# What a completed activity of each kind is on the client's timeline.
+TIMELINE_KIND = {
+    ActivityKind.CALL: TimelineKind.CALL,
+    ActivityKind.MEETING: TimelineKind.MEETING,
+    ActivityKind.EMAIL: TimelineKind.EMAIL_OUT,
+    ActivityKind.TASK: TimelineKind.NOTE,
+    ActivityKind.OFFER: TimelineKind.EMAIL_OUT,
+}
+
+# The deal fields an exit criterion may require.
+DEAL_CRITERION_FIELDS = ("amount", "expected_close_date", "probability", "description")
+
+
+class CrmErrorCode(models.TextChoices):
+    EXIT_CRITERIA_UNMET = "crm.exit_criteria_unmet"
+    OVERRIDE_NEEDS_REASON = "crm.override_needs_reason"
+    OVERRIDE_NOT_ALLOWED = "crm.override_not_allowed"
+    STAGE_OF_OTHER_PIPELINE = "crm.stage_of_other_pipeline"
+    DEAL_CLOSED = "crm.deal_closed"
+    LOST_NEEDS_REASON = "crm.lost_needs_reason"
+    USE_MARK_LOST = "crm.use_mark_lost"
+    SAME_STAGE = "crm.same_stage"
+    NO_OPEN_STAGE = "crm.no_open_stage"
+    PIPELINE_HAS_NO_LOST_STAGE = "crm.pipeline_has_no_lost_stage"
+    RESULT_REQUIRED = "crm.result_required"
+    OUTCOME_NOT_FOR_KIND = "crm.outcome_not_for_kind"
+    ACTIVITY_DONE = "crm.activity_already_done"
+    DEAL_OF_OTHER_CLIENT = "crm.deal_of_other_client"
+    NOT_STAFF = "crm.owner_not_staff"
+    INVALID_AMOUNT = "crm.invalid_amount"

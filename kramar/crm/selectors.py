@@ -1,0 +1,138 @@
+"""Reads of the CRM: visibility of deals and activities, exit criteria, plans.
+
+Rules until the access-rights issue refines them: a deal is seen by its manager, by the heads
+of its department and by roles holding ``crm.view_all_deals``; an activity is seen by whoever
+sees its client (one interaction plan per client, shared by every employee, M14).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kramar.accounts.models import Department, User
+from kramar.clients.models import Client
+from kramar.clients.selectors import clients_visible_to
+from kramar.core.errors import NotFoundError
+from kramar.crm.enums import CriterionKind, DealStatus, StageKind
+from kramar.crm.models import Activity, Deal, ExitCriterion, Pipeline, Stage
+
+
+def deals_visible_to(*, viewer: User) -> QuerySet[Deal]:
+    deals = Deal.objects.all()
+    if not (getattr(viewer, "is_authenticated", False) and viewer.is_active and viewer.is_staff):
+        return deals.none()
+    if viewer.is_superuser or viewer.has_perm("crm.view_all_deals"):
+        return deals
+    rule = Q(manager=viewer)
+    if viewer.has_perm("accounts.view_own_departments"):
+        rule |= Q(department__in=Department.objects.filter(heads=viewer))
+    return deals.filter(rule)
+
+
+def deal_get(*, viewer: User, pk: int) -> Deal:
+    deal = (
+        deals_visible_to(viewer=viewer)
+        .select_related("client", "pipeline", "stage", "manager", "department", "lost_reason")
+        .filter(pk=pk)
+        .first()
+    )
+    if deal is None:
+        raise NotFoundError("crm.deal_not_found", _("No such deal."))
+    return deal
+
+
+def deal_list(
+    *,
+    viewer: User,
+    pipeline: Pipeline | None = None,
+    status: str = "",
+    manager_id: int | None = None,
+    client: Client | None = None,
+) -> QuerySet[Deal]:
+    deals = deals_visible_to(viewer=viewer)
+    if pipeline is not None:
+        deals = deals.filter(pipeline=pipeline)
+    if status in DealStatus.values:
+        deals = deals.filter(status=status)
+    if manager_id:
+        deals = deals.filter(manager_id=manager_id)
+    if client is not None:
+        deals = deals.filter(client=client)
+    return deals.select_related("client", "stage", "pipeline", "manager").order_by(
+        "-created_at", "-id"
+    )
+
+
+def activities_visible_to(*, viewer: User) -> QuerySet[Activity]:
+    visible_clients = clients_visible_to(viewer=viewer)
+    return Activity.objects.filter(Q(owner=viewer) | Q(client__in=visible_clients.values("pk")))
+
+
+def activity_get(*, viewer: User, pk: int) -> Activity:
+    activity = (
+        activities_visible_to(viewer=viewer)
+        .select_related("client", "deal", "deal__stage", "owner", "outcome", "stage")
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None:
+        raise NotFoundError("crm.activity_not_found", _("No such activity."))
+    return activity
+
+
+def client_plan(*, viewer: User, client: Client) -> QuerySet[Activity]:
+    """Return the client's interaction plan: its open activities, whoever owns them (M13, M14)."""
+    return (
+        activities_visible_to(viewer=viewer)
+        .filter(client=client, completed_at__isnull=True)
+        .select_related("owner", "deal")
+        .order_by("due_at", "id")
+    )
+
+
+def my_day(*, viewer: User) -> dict[str, QuerySet[Activity]]:
+    """Return the viewer's overdue and today's open activities (M12, M13)."""
+    now = timezone.localtime()
+    end_of_day = now.replace(hour=23, minute=59, second=59, microsecond=999_999)
+    mine = Activity.objects.filter(owner=viewer, completed_at__isnull=True).select_related(
+        "client", "deal"
+    )
+    return {
+        "overdue": mine.filter(due_at__lt=now).order_by("due_at"),
+        "today": mine.filter(due_at__gte=now, due_at__lte=end_of_day).order_by("due_at"),
+    }
+
+
+@dataclass(frozen=True)
+class CriterionState:
+    criterion: ExitCriterion
+    met: bool
+
+
+def exit_criteria_state(*, deal: Deal) -> list[CriterionState]:
+    """Return each exit criterion of the deal's current stage and whether it is met.
+
+    An activity criterion counts only work done while the deal was in this stage (M2).
+    """
+    states = []
+    for criterion in deal.stage.exit_criteria.all():
+        if criterion.kind == CriterionKind.ACTIVITY_DONE:
+            met = deal.activities.filter(
+                kind=criterion.activity_kind, completed_at__isnull=False, stage=deal.stage
+            ).exists()
+        else:
+            met = bool(getattr(deal, criterion.field, None))
+        states.append(CriterionState(criterion=criterion, met=met))
+    return states
+
+
+def pipeline_first_open_stage(*, pipeline: Pipeline) -> Stage | None:
+    return pipeline.stages.filter(kind=StageKind.OPEN).order_by("order").first()
+
+
+def pipeline_stage_of_kind(*, pipeline: Pipeline, kind: StageKind) -> Stage | None:
+    return pipeline.stages.filter(kind=kind).order_by("order").first()
