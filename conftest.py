@@ -71,3 +71,26 @@ def redis_url():
     except redis.exceptions.ConnectionError as error:
         pytest.fail(f"these tests need Redis at {url}: {error}")
     return url
+
+
+# Data migrations that load the product's reference data (regions, industries, pipelines, lost
+# reasons, outcomes). A transactional test empties every table when it ends, so tests of that
+# kind load the data again (the loaders are idempotent).
+REFERENCE_DATA = [
+    "kramar.clients.migrations.0002_regions_and_industries",
+    "kramar.crm.migrations.0002_default_pipelines",
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module in REFERENCE_DATA:
+        importlib.import_module(module).add(apps, None)

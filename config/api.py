@@ -19,6 +19,7 @@ from kramar.accounts.api import router as accounts_router
 from kramar.accounts.auth import API_AUTH
 from kramar.clients.api import router as clients_router
 from kramar.core.errors import ApplicationError, CoreErrorCode
+from kramar.crm.api import router as crm_router
 
 logger = logging.getLogger("kramar.api")
 
@@ -96,3 +97,4 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 api.add_router("/accounts/", accounts_router)
 api.add_router("/", clients_router)
+api.add_router("/", crm_router)

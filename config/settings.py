@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ninja",
     "kramar.core",
     "kramar.accounts",
+    "kramar.notifications",
     "kramar.clients",
     "kramar.crm",
     "kramar.storefront",
@@ -125,6 +126,8 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Planned work still not done this long after its due time is escalated to the department's heads.
+CRM_ESCALATE_AFTER = timedelta(hours=env.number("CRM_ESCALATE_AFTER_HOURS", default=24, minimum=1))
 # A worker whose heartbeat is older than this is reported as stale by /healthz.
 WORKER_STALE_AFTER = timedelta(seconds=env.number("WORKER_STALE_AFTER", default=60, minimum=5))
 
@@ -177,6 +180,8 @@ if EMAIL_BACKEND_PATH == "django.core.mail.backends.smtp.EmailBackend":
         "use_ssl": env.flag("EMAIL_USE_SSL", default=False),
         "timeout": 20,
     }
+elif EMAIL_BACKEND_PATH == "django.core.mail.backends.filebased.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {"file_path": env.text("EMAIL_FILE_PATH")}
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", default="Kramar <shop@kramar.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

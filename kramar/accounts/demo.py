@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext as _
 
 from kramar.accounts.enums import DepartmentKind, Role
 from kramar.accounts.models import Department, User
@@ -160,7 +161,7 @@ def seed(context) -> list[tuple[str, str, str]]:
     customer_email = f"customer@{DEMO_DOMAIN}"
     if not User.objects.filter(email=customer_email).exists():
         customer_register(email=customer_email, password=DEMO_PASSWORD, full_name="Оксана Покупець")
-    logins.append(("Customer", customer_email, DEMO_PASSWORD))
+    logins.append((str(_("Shop customer")), customer_email, DEMO_PASSWORD))
     _bulk_customers(context, scale.customers)
     return logins
 

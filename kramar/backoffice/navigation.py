@@ -31,7 +31,9 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Dashboard"), "backoffice:dashboard", "accounts.access_office"),
+    NavItem(_("My day"), "backoffice:my-day", "crm.view_activity"),
     NavItem(_("Clients"), "backoffice:client-list", "clients.view_client"),
+    NavItem(_("Deals"), "backoffice:deal-board", "crm.view_deal"),
     NavItem(_("Staff"), "backoffice:staff", "accounts.view_user"),
     NavItem(_("API tokens"), "backoffice:tokens", "accounts.use_api_tokens"),
     NavItem(_("API reference"), "api:openapi-view", "accounts.access_office"),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from kramar.backoffice.views import clients, people
+from kramar.backoffice.views import clients, deals, notifications, people
 
 app_name = "backoffice"
 
@@ -14,6 +14,19 @@ urlpatterns = [
     path("clients/new/", clients.client_create, name="client-create"),
     path("clients/<int:client_id>/", clients.client_detail, name="client-detail"),
     path("clients/<int:client_id>/notes/", clients.client_add_note, name="client-add-note"),
+    path("clients/<int:client_id>/deals/new/", deals.deal_create, name="deal-create"),
+    path("clients/<int:client_id>/plan/", deals.activity_plan, name="activity-plan"),
+    path("deals/", deals.board, name="deal-board"),
+    path("deals/<int:deal_id>/", deals.deal_detail, name="deal-detail"),
+    path("deals/<int:deal_id>/move/", deals.deal_move, name="deal-move"),
+    path("deals/<int:deal_id>/lose/", deals.deal_lose, name="deal-lose"),
+    path(
+        "activities/<int:activity_id>/complete/", deals.activity_complete, name="activity-complete"
+    ),
+    path("my-day/", deals.my_day, name="my-day"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/badge/", notifications.badge, name="notifications-badge"),
+    path("notifications/read/", notifications.mark_read, name="notifications-read"),
     path("login/", people.OfficeLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

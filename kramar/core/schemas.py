@@ -28,9 +28,13 @@ AUTHENTICATED = (401, 403, 422)
 def _to_utc(value: datetime) -> datetime:
     # A naive time is read in the site's time zone; every time is stored in UTC, since
     # PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 (and Python) allow.
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value.astimezone(UTC)
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(UTC)
+    except OverflowError:
+        # The first or last moments of the calendar cannot be moved to UTC.
+        raise ValueError("date and time out of range") from None
 
 
 # A date and time given to the API, with or without an offset.

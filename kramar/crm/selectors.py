@@ -136,3 +136,36 @@ def pipeline_first_open_stage(*, pipeline: Pipeline) -> Stage | None:
 
 def pipeline_stage_of_kind(*, pipeline: Pipeline, kind: StageKind) -> Stage | None:
     return pipeline.stages.filter(kind=kind).order_by("order").first()
+
+
+def pipeline_list(*, viewer: User) -> QuerySet[Pipeline]:
+    """Return the active pipelines with their stages in order and each stage's exit criteria."""
+    if not (getattr(viewer, "is_authenticated", False) and viewer.is_active and viewer.is_staff):
+        return Pipeline.objects.none()
+    return Pipeline.objects.filter(is_active=True).prefetch_related(
+        "stages", "stages__exit_criteria"
+    )
+
+
+def activity_list(
+    *,
+    viewer: User,
+    client_id: int | None = None,
+    deal_id: int | None = None,
+    owner_id: int | None = None,
+    open_only: bool = False,
+    overdue: bool = False,
+) -> QuerySet[Activity]:
+    """Return the activities the viewer may see, filtered; overdue ones are open and past due."""
+    activities = activities_visible_to(viewer=viewer)
+    if client_id:
+        activities = activities.filter(client_id=client_id)
+    if deal_id:
+        activities = activities.filter(deal_id=deal_id)
+    if owner_id:
+        activities = activities.filter(owner_id=owner_id)
+    if open_only or overdue:
+        activities = activities.filter(completed_at__isnull=True)
+    if overdue:
+        activities = activities.filter(due_at__lt=timezone.now())
+    return activities.select_related("client", "outcome").order_by("due_at", "id")

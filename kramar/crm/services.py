@@ -30,6 +30,7 @@ from kramar.crm.selectors import (
     pipeline_first_open_stage,
     pipeline_stage_of_kind,
 )
+from kramar.crm.tasks import schedule_activity_tasks
 
 
 def _check_staff(person: User, field: str) -> None:
@@ -272,7 +273,7 @@ def activity_plan(
         raise ApplicationError(
             "validation_error", _("Say what is to be done."), extra={"field": "subject"}
         )
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         kind=ActivityKind(kind),
         subject=subject.strip(),
         client=client,
@@ -283,6 +284,8 @@ def activity_plan(
         remind_before=remind_before,
         created_by=actor,
     )
+    schedule_activity_tasks(activity)
+    return activity
 
 
 @transaction.atomic

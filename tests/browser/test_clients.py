@@ -8,7 +8,10 @@ from playwright.sync_api import expect
 from kramar.accounts.enums import Role
 from kramar.clients.tests.factories import ClientFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 PASSWORD = "correct-horse-battery-staple"
 
 

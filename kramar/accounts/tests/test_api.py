@@ -194,3 +194,13 @@ def test_an_expiry_with_any_iso_offset_is_stored_in_utc(client_for, sales_manage
     )
     assert response.status_code == 201
     assert response.json()["expires_at"].startswith("2099-08-29T09:02:26")
+
+
+def test_an_expiry_at_the_edge_of_the_calendar_is_a_validation_error(client_for, sales_manager):
+    response = client_for(sales_manager).post(
+        "/api/accounts/tokens",
+        {"name": "edge", "expires_at": "0001-01-01T00:00:00+05:00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
@@ -17,10 +18,13 @@ from kramar.backoffice.clients_forms import (
     NoteForm,
     TimelineFilterForm,
 )
+from kramar.backoffice.deals_forms import PlanForm
 from kramar.backoffice.decorators import office_view
 from kramar.clients import selectors, services
 from kramar.clients.enums import TimelineKind
 from kramar.core.errors import ApplicationError
+from kramar.crm.models import ActivityOutcome
+from kramar.crm.selectors import client_plan, deal_list
 
 PAGE_SIZE = 50
 
@@ -91,6 +95,11 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
         "note_form": NoteForm(),
         "duplicates": selectors.client_duplicates(viewer=viewer, client=client)[:10],
         "may_note": viewer.has_perm("clients.add_timelineentry"),
+        "deals": deal_list(viewer=viewer, client=client)[:50],
+        "plan": client_plan(viewer=viewer, client=client),
+        "plan_form": PlanForm(deals=deal_list(viewer=viewer, client=client, status="open")),
+        "now": timezone.now(),
+        "outcomes": list(ActivityOutcome.objects.all()),
     }
     return render(request, "backoffice/clients/detail.html", context)
 

@@ -7,6 +7,7 @@ from kramar.accounts.enums import Role
 from kramar.accounts.models import Department, User
 from kramar.accounts.selectors import user_roles
 from kramar.clients.models import Client, TimelineEntry
+from kramar.crm.models import Activity, Deal
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ def snapshot():
             key=str,
         ),
         TimelineEntry.objects.count(),
+        sorted(Deal.objects.values_list("title", "status", "stage__code", "amount"), key=str),
     )
 
 
@@ -59,6 +61,8 @@ def test_the_same_seed_gives_the_same_people_and_another_seed_other_names():
 
 
 def wipe():
+    Activity.objects.all().delete()
+    Deal.objects.all().delete()
     Client.objects.update(company=None, merged_into=None)
     Client.objects.all().delete()
     User.objects.all().delete()
@@ -74,6 +78,17 @@ def test_every_manager_has_a_book_of_clients_and_every_customer_is_a_client():
     assert not User.objects.filter(is_staff=False, client__isnull=True).exists()
     silent = Client.objects.filter(manager__isnull=False, last_contact_at__isnull=True)
     assert silent.exists()  # the "no contact for long" indicator has something to show
+
+
+def test_every_manager_has_open_won_and_lost_deals_and_work_to_do_m13_m17():
+    call_command("kramar_demo", scale="small", no_progress=True)
+    statuses = set(Deal.objects.values_list("status", flat=True))
+    assert statuses == {"open", "won", "lost"}
+    assert not Deal.objects.filter(status="lost", lost_reason__isnull=True).exists()
+    assert Activity.objects.filter(completed_at__isnull=True).exists()
+    done = Activity.objects.filter(completed_at__isnull=False)
+    assert not done.filter(outcome__isnull=True).exists()  # M1
+    assert not done.filter(deal__isnull=False, stage__isnull=True).exists()  # M2
 
 
 def test_an_unknown_scale_is_refused():

@@ -1,0 +1,278 @@
+"""The CRM part of the JSON API: deals through their stages and the work with clients (M1, M2).
+
+The same services, selectors and rules as the pages; no business rule lives here.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from kramar.accounts.models import User
+from kramar.accounts.permissions import require_permission
+from kramar.clients.schemas import RefOut
+from kramar.clients.selectors import client_get
+from kramar.core.errors import ApplicationError, CoreErrorCode
+from kramar.core.pagination import PageNumberPagination
+from kramar.core.schemas import AUTHENTICATED, Id, problems
+from kramar.crm import selectors, services
+from kramar.crm.enums import DealStatus
+from kramar.crm.models import Activity, ActivityOutcome, Deal, LostReason, Pipeline, Stage
+from kramar.crm.schemas import (
+    ActivityIn,
+    ActivityOut,
+    ActivityOutcomeOut,
+    CompleteIn,
+    DealIn,
+    DealListOut,
+    DealOut,
+    LoseIn,
+    MoveIn,
+    MyDayOut,
+    PipelineOut,
+)
+
+router = Router(tags=["crm"])
+VIEW_DEAL = "crm.view_deal"
+CHANGE_DEAL = "crm.change_deal"
+VIEW_ACTIVITY = "crm.view_activity"
+
+
+class DealFilters(Schema):
+    pipeline_id: Id | None = None
+    status: DealStatus | None = None
+    manager_id: Id | None = None
+    client_id: Id | None = None
+
+
+class ActivityFilters(Schema):
+    client_id: Id | None = None
+    deal_id: Id | None = None
+    owner_id: Id | None = None
+    open: bool = False
+    overdue: bool = False
+
+
+def _known[M: Model](records: QuerySet[M], pk: int, field: str) -> M:
+    """Return the record that the input's ``field`` names, or refuse the input (400)."""
+    record = records.filter(pk=pk).first()
+    if record is None:
+        raise ApplicationError(
+            CoreErrorCode.VALIDATION,
+            _("There is no such record: %(field)s.") % {"field": field},
+            extra={"field": field},
+        )
+    return record
+
+
+def _staff(pk: int, field: str) -> User:
+    return _known(User.objects.filter(is_staff=True, is_active=True), pk, field)
+
+
+def _visible(request: HttpRequest, deal_id: Id, permission: str = VIEW_DEAL) -> tuple[User, Deal]:
+    user = require_permission(request, permission)
+    return user, selectors.deal_get(viewer=user, pk=deal_id)
+
+
+def _fresh(user: User, deal: Deal) -> Deal:
+    return selectors.deal_get(viewer=user, pk=deal.pk)
+
+
+# --- Set-up --------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/pipelines",
+    response={200: list[PipelineOut], **problems(*AUTHENTICATED)},
+    summary="Sales pipelines with their stages in order",
+)
+def pipeline_list(request: HttpRequest) -> Any:
+    user = require_permission(request, VIEW_DEAL)
+    return list(selectors.pipeline_list(viewer=user))
+
+
+@router.get(
+    "/lost-reasons",
+    response={200: list[RefOut], **problems(*AUTHENTICATED)},
+    summary="Why a deal may be lost",
+)
+def lost_reason_list(request: HttpRequest) -> Any:
+    require_permission(request, VIEW_DEAL)
+    return list(LostReason.objects.filter(is_active=True))
+
+
+@router.get(
+    "/activity-outcomes",
+    response={200: list[ActivityOutcomeOut], **problems(*AUTHENTICATED)},
+    summary="The results a piece of work may end with",
+)
+def activity_outcome_list(request: HttpRequest) -> Any:
+    require_permission(request, VIEW_ACTIVITY)
+    return list(ActivityOutcome.objects.all())
+
+
+# --- Deals ---------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/deals",
+    response={200: list[DealListOut], **problems(*AUTHENTICATED, 400, 404)},
+    summary="Deals I may see, filtered, newest first",
+)
+@paginate(PageNumberPagination)
+def deal_list(request: HttpRequest, filters: Query[DealFilters], **kwargs: Any) -> Any:
+    user = require_permission(request, VIEW_DEAL)
+    pipeline_id, client_id = filters.pipeline_id, filters.client_id
+    pipeline = _known(Pipeline.objects.all(), pipeline_id, "pipeline_id") if pipeline_id else None
+    return selectors.deal_list(
+        viewer=user,
+        pipeline=pipeline,
+        status=filters.status or "",
+        manager_id=filters.manager_id,
+        client=client_get(viewer=user, pk=client_id) if client_id else None,
+    )
+
+
+@router.post(
+    "/deals",
+    response={201: DealOut, **problems(*AUTHENTICATED, 400, 404)},
+    summary="Open a deal in the first stage of a pipeline",
+)
+def deal_create(request: HttpRequest, payload: DealIn) -> Status:
+    user = require_permission(request, "crm.add_deal")
+    client = client_get(viewer=user, pk=payload.client_id)
+    pipeline = _known(Pipeline.objects.filter(is_active=True), payload.pipeline_id, "pipeline_id")
+    manager = user
+    if payload.manager_id is not None and payload.manager_id != user.pk:
+        require_permission(request, "crm.reassign_deal")
+        manager = _staff(payload.manager_id, "manager_id")
+    deal = services.deal_create(
+        actor=user,
+        client=client,
+        pipeline=pipeline,
+        title=payload.title,
+        manager=manager,
+        amount=payload.amount,
+        expected_close_date=payload.expected_close_date,
+        probability=payload.probability,
+        description=payload.description,
+    )
+    # Rendered as created rather than read back: whoever opens a deal for a colleague outside
+    # their own departments still gets what they made.
+    return Status(201, deal)
+
+
+@router.get(
+    "/deals/{deal_id}",
+    response={200: DealOut, **problems(*AUTHENTICATED, 404)},
+    summary="One deal, its stage history and what its stage still needs",
+)
+def deal_detail(request: HttpRequest, deal_id: Id) -> Deal:
+    return _visible(request, deal_id)[1]
+
+
+@router.post(
+    "/deals/{deal_id}/move",
+    response={200: DealOut, **problems(*AUTHENTICATED, 400, 404)},
+    summary="Move a deal to another stage once the exit criteria are met",
+)
+def deal_move(request: HttpRequest, deal_id: Id, payload: MoveIn) -> Deal:
+    user, deal = _visible(request, deal_id, CHANGE_DEAL)
+    stage = _known(Stage.objects.all(), payload.stage_id, "stage_id")
+    services.deal_move_stage(
+        actor=user, deal=deal, to_stage=stage, override_reason=payload.override_reason
+    )
+    return _fresh(user, deal)
+
+
+@router.post(
+    "/deals/{deal_id}/lose",
+    response={200: DealOut, **problems(*AUTHENTICATED, 400, 404)},
+    summary="Close a deal as lost, saying why",
+)
+def deal_lose(request: HttpRequest, deal_id: Id, payload: LoseIn) -> Deal:
+    user, deal = _visible(request, deal_id, CHANGE_DEAL)
+    reason = (
+        _known(LostReason.objects.filter(is_active=True), payload.reason_id, "reason_id")
+        if payload.reason_id
+        else None
+    )
+    services.deal_mark_lost(actor=user, deal=deal, reason=reason, note=payload.note)
+    return _fresh(user, deal)
+
+
+# --- Activities ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/activities",
+    response={200: list[ActivityOut], **problems(*AUTHENTICATED)},
+    summary="Work with clients that I may see, filtered, soonest due first",
+)
+@paginate(PageNumberPagination)
+def activity_list(request: HttpRequest, filters: Query[ActivityFilters], **kwargs: Any) -> Any:
+    user = require_permission(request, VIEW_ACTIVITY)
+    return selectors.activity_list(
+        viewer=user,
+        client_id=filters.client_id,
+        deal_id=filters.deal_id,
+        owner_id=filters.owner_id,
+        open_only=filters.open,
+        overdue=filters.overdue,
+    )
+
+
+@router.post(
+    "/activities",
+    response={201: ActivityOut, **problems(*AUTHENTICATED, 400, 404)},
+    summary="Plan a piece of work with a client",
+)
+def activity_plan(request: HttpRequest, payload: ActivityIn) -> Status:
+    user = require_permission(request, "crm.add_activity")
+    client = client_get(viewer=user, pk=payload.client_id)
+    deal = selectors.deal_get(viewer=user, pk=payload.deal_id) if payload.deal_id else None
+    owner = _staff(payload.owner_id, "owner_id") if payload.owner_id else None
+    minutes = payload.remind_before_minutes
+    activity = services.activity_plan(
+        actor=user,
+        client=client,
+        kind=payload.kind,
+        subject=payload.subject,
+        due_at=payload.due_at,
+        owner=owner,
+        deal=deal,
+        remind_before=None if minutes is None else timedelta(minutes=minutes),
+    )
+    return Status(201, activity)
+
+
+@router.post(
+    "/activities/{activity_id}/complete",
+    response={200: ActivityOut, **problems(*AUTHENTICATED, 400, 404)},
+    summary="Record that the work is done and what came of it",
+)
+def activity_complete(request: HttpRequest, activity_id: Id, payload: CompleteIn) -> Activity:
+    user = require_permission(request, "crm.change_activity")
+    activity = selectors.activity_get(viewer=user, pk=activity_id)
+    outcome = (
+        _known(ActivityOutcome.objects.all(), payload.outcome_id, "outcome_id")
+        if payload.outcome_id
+        else None
+    )
+    return services.activity_complete(
+        actor=user, activity=activity, outcome=outcome, result=payload.result
+    )
+
+
+@router.get(
+    "/my-day",
+    response={200: MyDayOut, **problems(*AUTHENTICATED)},
+    summary="My overdue work and my work for today",
+)
+def my_day(request: HttpRequest) -> dict[str, list[Activity]]:
+    user = require_permission(request, VIEW_ACTIVITY)
+    return {part: list(work) for part, work in selectors.my_day(viewer=user).items()}

@@ -1,0 +1,68 @@
+"""A sales manager in a real browser: a deal blocked by its exit criterion, the call logged with
+its result, then the move allowed (M1, M2)."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from kramar.accounts.enums import Role
+from kramar.clients.tests.factories import ClientFactory
+from kramar.crm.enums import ActivityKind
+from kramar.crm.models import Pipeline
+from kramar.crm.services import activity_plan, deal_create
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+PASSWORD = "correct-horse-battery-staple"
+
+
+def test_a_manager_does_the_work_before_the_deal_may_move(page, make_staff):
+    manager = make_staff(Role.SALES_MANAGER)
+    client = ClientFactory(manager=manager)
+    deal = deal_create(
+        actor=manager,
+        client=client,
+        pipeline=Pipeline.objects.get(code="wholesale"),
+        title="Поставка стільців",
+        manager=manager,
+        amount=Decimal("50000"),
+    )
+    call = activity_plan(
+        actor=manager,
+        client=client,
+        kind=ActivityKind.CALL,
+        subject="Дзвінок закупівельнику",
+        due_at=timezone.now(),
+        deal=deal,
+    )
+    meeting_stage = deal.pipeline.stages.get(code="meeting")
+
+    page.goto("/office/login/")
+    page.fill("input[name=username]", manager.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]:not([name=language])")
+    expect(page).to_have_url(re.compile(r"/office/$"))
+
+    page.goto(f"/office/deals/{deal.pk}/")
+    expect(page.locator("[data-testid=criteria] .unmet")).to_have_count(1)
+    page.select_option("select[name=stage]", str(meeting_stage.pk))
+    page.click("[data-testid=move]")
+    expect(page.locator(".message.error")).to_contain_text("Дзвінок")
+    expect(page.locator(".stages .current")).to_have_text("Потенційний клієнт")
+
+    page.select_option(
+        f"[data-testid=outcome-{call.pk}]", label="Поговорили, домовилися про наступний крок"
+    )
+    page.fill(f"form[action$='/activities/{call.pk}/complete/'] input[name=result]", "Чекає КП")
+    page.click(f"form[action$='/activities/{call.pk}/complete/'] button[type=submit]")
+    expect(page.locator("[data-testid=criteria] .met")).to_have_count(1)
+    expect(page.locator("[data-testid=activities]")).to_contain_text("Чекає КП")
+
+    page.select_option("select[name=stage]", str(meeting_stage.pk))
+    page.click("[data-testid=move]")
+    expect(page.locator(".stages .current")).to_have_text("Зустріч")
