@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,7 +95,10 @@ def client_plan(*, viewer: User, client: Client) -> QuerySet[Activity]:
 
 
 def my_day(*, viewer: User) -> dict[str, QuerySet[Activity]]:
-    """Return the viewer's overdue and today's open activities (M12, M13)."""
+    """Return the viewer's overdue and today's open activities (M12, M13).
+
+    Deals with no next step are a separate list: ``deals_without_next_step``.
+    """
     now = timezone.localtime()
     end_of_day = now.replace(hour=23, minute=59, second=59, microsecond=999_999)
     mine = Activity.objects.filter(owner=viewer, completed_at__isnull=True).select_related(
@@ -169,3 +172,14 @@ def activity_list(
     if overdue:
         activities = activities.filter(due_at__lt=timezone.now())
     return activities.select_related("client", "outcome").order_by("due_at", "id")
+
+
+def deals_without_next_step(*, viewer: User) -> QuerySet[Deal]:
+    """Return the viewer's open deals with no planned work: every open deal needs a next step."""
+    planned = Activity.objects.filter(deal_id=OuterRef("pk"), completed_at__isnull=True)
+    return (
+        Deal.objects.filter(manager=viewer, status=DealStatus.OPEN)
+        .filter(~Exists(planned))
+        .select_related("client", "stage")
+        .order_by("stage_entered_at")
+    )

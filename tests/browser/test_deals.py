@@ -66,3 +66,29 @@ def test_a_manager_does_the_work_before_the_deal_may_move(page, make_staff):
     page.select_option("select[name=stage]", str(meeting_stage.pk))
     page.click("[data-testid=move]")
     expect(page.locator(".stages .current")).to_have_text("Зустріч")
+
+
+def test_a_manager_sees_the_reminder_the_worker_delivered_m13(page, make_staff):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    manager = make_staff(Role.SALES_MANAGER)
+    client = ClientFactory(manager=manager)
+    activity_plan(
+        actor=manager,
+        client=client,
+        kind=ActivityKind.CALL,
+        subject="Дзвінок щодо оплати",
+        due_at=timezone.now() + timedelta(minutes=10),
+        remind_before=timedelta(minutes=15),
+    )
+    call_command("kramar_worker", batch=True)
+
+    page.goto("/office/login/")
+    page.fill("input[name=username]", manager.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]:not([name=language])")
+    expect(page.locator("[data-testid=bell] [data-testid=unread]")).to_have_text("1")
+    page.click("[data-testid=bell]")
+    expect(page.locator("[data-testid=notifications]")).to_contain_text("Дзвінок щодо оплати")

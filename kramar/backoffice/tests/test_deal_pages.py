@@ -169,3 +169,19 @@ def test_planning_from_the_client_card(client_for, manager):
     )
     planned = Activity.objects.get(client=client)
     assert planned.owner == manager and planned.subject == "Зустріч у четвер"
+
+
+def test_an_open_deal_without_planned_work_asks_for_a_next_step(client_for, manager, deal):
+    page = client_for(manager).get(f"/office/deals/{deal.pk}/")
+    assert page.context["needs_next_step"] is True
+    assert list(client_for(manager).get("/office/my-day/").context["stalled"]) == [deal]
+    activity_plan(
+        actor=manager,
+        client=deal.client,
+        kind=ActivityKind.CALL,
+        subject="Дзвінок",
+        due_at=timezone.now() + timedelta(days=1),
+        deal=deal,
+    )
+    assert client_for(manager).get(f"/office/deals/{deal.pk}/").context["needs_next_step"] is False
+    assert list(client_for(manager).get("/office/my-day/").context["stalled"]) == []

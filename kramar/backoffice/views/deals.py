@@ -97,6 +97,8 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
             initial={"deal": deal.pk}, deals=deal.client.deals.filter(pk=deal.pk)
         ),
         "may_override": viewer.has_perm("crm.override_exit_criteria"),
+        "needs_next_step": deal.status == DealStatus.OPEN
+        and not any(a.completed_at is None for a in activities),
         **_activity_context(),
     }
     return render(request, "backoffice/deals/detail.html", context)
@@ -192,7 +194,12 @@ def activity_complete(request: HttpRequest, activity_id: int) -> HttpResponse:
 @office_view("crm.view_activity")
 def my_day(request: HttpRequest) -> HttpResponse:
     day = selectors.my_day(viewer=_viewer(request))
-    context = {"overdue": day["overdue"], "today": day["today"], **_activity_context()}
+    context = {
+        "overdue": day["overdue"],
+        "today": day["today"],
+        "stalled": selectors.deals_without_next_step(viewer=_viewer(request))[:50],
+        **_activity_context(),
+    }
     return render(request, "backoffice/deals/my_day.html", context)
 
 
