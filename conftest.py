@@ -79,6 +79,7 @@ def redis_url():
 REFERENCE_DATA = [
     "kramar.clients.migrations.0002_regions_and_industries",
     "kramar.crm.migrations.0002_default_pipelines",
+    "kramar.crm.migrations.0004_default_plan_templates",
 ]
 
 

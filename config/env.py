@@ -111,3 +111,16 @@ class Env:
                 name, f"must start with redis://, rediss:// or unix://, got {value!r}"
             )
         return value
+
+    def clock(self, name: str, default: str) -> str:
+        """Return a local time of day as "HH:MM"."""
+        from datetime import time
+
+        value = self._raw(name) or default
+        try:
+            parsed = time.fromisoformat(value)
+        except ValueError:
+            raise SettingsError(
+                name, f"must be a time of day such as 07:30, got {value!r}"
+            ) from None
+        return parsed.strftime("%H:%M")

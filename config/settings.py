@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kramar.notifications",
     "kramar.clients",
     "kramar.crm",
+    "kramar.cases",
     "kramar.storefront",
     "kramar.backoffice",
     "kramar.demo",
@@ -128,6 +129,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # Planned work still not done this long after its due time is escalated to the department's heads.
 CRM_ESCALATE_AFTER = timedelta(hours=env.number("CRM_ESCALATE_AFTER_HOURS", default=24, minimum=1))
+# Daily background jobs: name -> (task path, local time). The workers enqueue each one once a day.
+KRAMAR_DAILY_JOBS = {
+    "crm-daily-digest": (
+        "kramar.crm.tasks.daily_digest_round",
+        env.clock("CRM_DIGEST_AT", "07:30"),
+    ),
+}
 # A worker whose heartbeat is older than this is reported as stale by /healthz.
 WORKER_STALE_AFTER = timedelta(seconds=env.number("WORKER_STALE_AFTER", default=60, minimum=5))
 

@@ -56,6 +56,7 @@ def manage_check(**env_vars: str) -> subprocess.CompletedProcess:
             "EMAIL_PORT",
         ),
         ({"DEBUG": "true", "LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT"),
+        ({"DEBUG": "true", "CRM_DIGEST_AT": "25:99"}, "CRM_DIGEST_AT"),
     ],
 )
 def test_a_bad_setting_fails_the_start_with_one_line_naming_it(env_vars, variable):

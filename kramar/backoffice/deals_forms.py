@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kramar.crm.enums import ActivityKind
-from kramar.crm.models import ActivityOutcome, Deal, LostReason, Pipeline, Stage
+from kramar.crm.models import ActivityOutcome, Deal, LostReason, Pipeline, PlanTemplate, Stage
 
 
 class DealForm(forms.Form):
@@ -73,3 +73,15 @@ class CompleteForm(forms.Form):
         if kind:
             field = cast(forms.ModelChoiceField, self.fields["outcome"])
             field.queryset = ActivityOutcome.objects.filter(activity_kind__in=["", kind])
+
+
+class PlanTemplateForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Plan template"), queryset=PlanTemplate.objects.filter(is_active=True)
+    )
+    deal = forms.ModelChoiceField(label=_("Deal"), queryset=Deal.objects.none(), required=False)
+
+    def __init__(self, *args: Any, deals: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["deal"])
+        field.queryset = deals if deals is not None else Deal.objects.none()

@@ -34,6 +34,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("My day"), "backoffice:my-day", "crm.view_activity"),
     NavItem(_("Clients"), "backoffice:client-list", "clients.view_client"),
     NavItem(_("Deals"), "backoffice:deal-board", "crm.view_deal"),
+    NavItem(_("Service cases"), "backoffice:case-queue", "cases.view_servicecase"),
     NavItem(_("Staff"), "backoffice:staff", "accounts.view_user"),
     NavItem(_("API tokens"), "backoffice:tokens", "accounts.use_api_tokens"),
     NavItem(_("API reference"), "api:openapi-view", "accounts.access_office"),

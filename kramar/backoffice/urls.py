@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from kramar.backoffice.views import clients, deals, notifications, people
+from kramar.backoffice.views import cases, clients, deals, notifications, people
 
 app_name = "backoffice"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("clients/<int:client_id>/notes/", clients.client_add_note, name="client-add-note"),
     path("clients/<int:client_id>/deals/new/", deals.deal_create, name="deal-create"),
     path("clients/<int:client_id>/plan/", deals.activity_plan, name="activity-plan"),
+    path(
+        "clients/<int:client_id>/plan-template/",
+        deals.plan_template_apply,
+        name="plan-template-apply",
+    ),
     path("deals/", deals.board, name="deal-board"),
     path("deals/<int:deal_id>/", deals.deal_detail, name="deal-detail"),
     path("deals/<int:deal_id>/move/", deals.deal_move, name="deal-move"),
@@ -24,6 +29,12 @@ urlpatterns = [
         "activities/<int:activity_id>/complete/", deals.activity_complete, name="activity-complete"
     ),
     path("my-day/", deals.my_day, name="my-day"),
+    path("clients/<int:client_id>/cases/new/", cases.case_create, name="case-create"),
+    path("cases/", cases.queue, name="case-queue"),
+    path("cases/<int:case_id>/", cases.case_detail, name="case-detail"),
+    path("cases/<int:case_id>/assign/", cases.case_assign, name="case-assign"),
+    path("cases/<int:case_id>/status/", cases.case_status, name="case-status"),
+    path("cases/<int:case_id>/resolve/", cases.case_resolve, name="case-resolve"),
     path("notifications/", notifications.inbox, name="notifications"),
     path("notifications/badge/", notifications.badge, name="notifications-badge"),
     path("notifications/read/", notifications.mark_read, name="notifications-read"),

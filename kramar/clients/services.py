@@ -109,8 +109,13 @@ def timeline_record(
     occurred_at: datetime | None = None,
     source: models.Model | None = None,
     details: dict[str, Any] | None = None,
+    contact: bool | None = None,
 ) -> TimelineEntry:
-    """Record one thing that happened with a client; a contact also moves its last contact."""
+    """Record one thing that happened with a client; a contact also moves its last contact.
+
+    Whether it is a contact follows from ``kind`` (CONTACT_KINDS) unless ``contact`` says: a
+    service case's opening is a contact with the client, its internal reassignment is not.
+    """
     occurred_at = occurred_at or timezone.now()
     entry = TimelineEntry.objects.create(
         client=client,
@@ -122,7 +127,7 @@ def timeline_record(
         source_type=ContentType.objects.get_for_model(source) if source is not None else None,
         source_id=str(source.pk) if source is not None else "",
     )
-    if kind in CONTACT_KINDS:
+    if (kind in CONTACT_KINDS) if contact is None else contact:
         # Only ever forwards: a late-arriving older e-mail must not make the client look neglected.
         Client.objects.filter(pk=client.pk).filter(
             Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=occurred_at)

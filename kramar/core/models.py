@@ -30,3 +30,22 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id}@{self.hostname}"
+
+
+class RecurringJob(models.Model):
+    """When a daily background job (settings.KRAMAR_DAILY_JOBS) runs next.
+
+    The workers' heartbeat threads enqueue a due job under a row lock, so however many workers
+    run, each occurrence is enqueued once.
+    """
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    next_run_at = models.DateTimeField(_("next run"))
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recurring job")
+        verbose_name_plural = _("recurring jobs")
+
+    def __str__(self) -> str:
+        return self.name

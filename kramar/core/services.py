@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from kramar.core.models import WorkerHeartbeat
+from kramar.core.models import RecurringJob, WorkerHeartbeat
 
 
 @transaction.atomic
@@ -34,3 +36,43 @@ def worker_heartbeat_record(
 def worker_heartbeat_remove(*, worker_id: str) -> None:
     """Forget a worker that stopped cleanly."""
     WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def next_daily_run(*, at: time, after: datetime) -> datetime:
+    """Return the first moment after ``after`` when the local clock shows ``at``."""
+    local = timezone.localtime(after)
+    candidate = local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    if candidate <= local:
+        candidate = timezone.localtime(candidate + timedelta(days=1)).replace(
+            hour=at.hour, minute=at.minute
+        )
+    return candidate
+
+
+@transaction.atomic
+def recurring_jobs_enqueue_due(*, now: datetime | None = None) -> list[str]:
+    """Enqueue every daily job that is due, once, and move it to its next occurrence.
+
+    Called by each worker's heartbeat thread; the row lock (skipped when another worker holds
+    it) makes one worker enqueue each occurrence.
+    """
+    now = now or timezone.now()
+    jobs: dict[str, tuple[str, str]] = settings.KRAMAR_DAILY_JOBS
+    for name, (_path, clock) in jobs.items():
+        RecurringJob.objects.get_or_create(
+            name=name,
+            defaults={"next_run_at": next_daily_run(at=time.fromisoformat(clock), after=now)},
+        )
+    enqueued = []
+    due = RecurringJob.objects.select_for_update(skip_locked=True).filter(
+        name__in=jobs, next_run_at__lte=now
+    )
+    for job in due:
+        path, clock = jobs[job.name]
+        task = import_string(path)
+        transaction.on_commit(task.enqueue)
+        job.last_run_at = now
+        job.next_run_at = next_daily_run(at=time.fromisoformat(clock), after=now)
+        job.save(update_fields=["last_run_at", "next_run_at"])
+        enqueued.append(job.name)
+    return enqueued

@@ -21,7 +21,15 @@ from kramar.core.pagination import PageNumberPagination
 from kramar.core.schemas import AUTHENTICATED, Id, problems
 from kramar.crm import selectors, services
 from kramar.crm.enums import DealStatus
-from kramar.crm.models import Activity, ActivityOutcome, Deal, LostReason, Pipeline, Stage
+from kramar.crm.models import (
+    Activity,
+    ActivityOutcome,
+    Deal,
+    LostReason,
+    Pipeline,
+    PlanTemplate,
+    Stage,
+)
 from kramar.crm.schemas import (
     ActivityIn,
     ActivityOut,
@@ -34,6 +42,8 @@ from kramar.crm.schemas import (
     MoveIn,
     MyDayOut,
     PipelineOut,
+    PlanTemplateApplyIn,
+    PlanTemplateOut,
 )
 
 router = Router(tags=["crm"])
@@ -248,6 +258,35 @@ def activity_plan(request: HttpRequest, payload: ActivityIn) -> Status:
         remind_before=None if minutes is None else timedelta(minutes=minutes),
     )
     return Status(201, activity)
+
+
+@router.get(
+    "/plan-templates",
+    response={200: list[PlanTemplateOut], **problems(*AUTHENTICATED)},
+    summary="Ready interaction plans",
+)
+def plan_template_list(request: HttpRequest) -> Any:
+    require_permission(request, "crm.view_activity")
+    return list(PlanTemplate.objects.filter(is_active=True).prefetch_related("steps"))
+
+
+@router.post(
+    "/activities/from-template",
+    response={201: list[ActivityOut], **problems(*AUTHENTICATED, 400, 404)},
+    summary="Plan every step of a plan template for a client",
+)
+def plan_template_apply(request: HttpRequest, payload: PlanTemplateApplyIn) -> Status:
+    user = require_permission(request, "crm.add_activity")
+    client = client_get(viewer=user, pk=payload.client_id)
+    deal = selectors.deal_get(viewer=user, pk=payload.deal_id) if payload.deal_id else None
+    template = _known(
+        PlanTemplate.objects.filter(is_active=True), payload.template_id, "template_id"
+    )
+    owner = _staff(payload.owner_id, "owner_id") if payload.owner_id else None
+    planned = services.plan_template_apply(
+        actor=user, template=template, client=client, deal=deal, owner=owner, start=payload.start
+    )
+    return Status(201, planned)
 
 
 @router.post(

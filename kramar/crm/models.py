@@ -316,3 +316,42 @@ class Activity(TimeStampedModel):
     @property
     def is_done(self) -> bool:
         return self.completed_at is not None
+
+
+class PlanTemplate(models.Model):
+    """A ready interaction plan, e.g. "new wholesale client: call in 1 day, meeting in 7, offer
+    in 14", applied to a client or a deal in one step (M13, M14)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("plan template")
+        verbose_name_plural = _("plan templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanTemplateStep(models.Model):
+    template = models.ForeignKey(
+        PlanTemplate, verbose_name=_("template"), related_name="steps", on_delete=models.CASCADE
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    offset_days = models.PositiveSmallIntegerField(_("days after the start"), default=0)
+    remind_before_minutes = models.PositiveIntegerField(
+        _("remind before, minutes"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["template", "order", "offset_days"]
+        verbose_name = _("plan template step")
+        verbose_name_plural = _("plan template steps")
+
+    def __str__(self) -> str:
+        return f"+{self.offset_days} {self.subject}"

@@ -6,7 +6,15 @@ DEALS = ["crm.view_deal", "crm.add_deal", "crm.change_deal"]
 ACTIVITIES = ["crm.view_activity", "crm.add_activity", "crm.change_activity"]
 SETUP = [
     f"crm.{action}_{model}"
-    for model in ("pipeline", "stage", "exitcriterion", "lostreason", "activityoutcome")
+    for model in (
+        "pipeline",
+        "stage",
+        "exitcriterion",
+        "lostreason",
+        "activityoutcome",
+        "plantemplate",
+        "plantemplatestep",
+    )
     for action in ("view", "add", "change", "delete")
 ]
 

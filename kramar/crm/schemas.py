@@ -224,3 +224,31 @@ class CompleteIn(Schema):
 class MyDayOut(Schema):
     overdue: list[ActivityOut]
     today: list[ActivityOut]
+
+
+class PlanTemplateStepOut(Schema):
+    order: int
+    kind: str
+    subject: str
+    offset_days: int
+    remind_before_minutes: int | None
+
+
+class PlanTemplateOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    steps: list[PlanTemplateStepOut]
+
+    @staticmethod
+    def resolve_steps(obj: Any) -> list[Any]:
+        return list(obj.steps.all())
+
+
+class PlanTemplateApplyIn(Schema):
+    template_id: Id
+    client_id: Id
+    deal_id: Id | None = None
+    owner_id: Id | None = Field(None, description="Who does the work; yourself when omitted.")
+    start: ApiDatetime | None = Field(None, description="Day 0 of the plan; now when omitted.")

@@ -23,6 +23,7 @@ from kramar.crm.models import (
     DealStageChange,
     LostReason,
     Pipeline,
+    PlanTemplate,
     Stage,
 )
 from kramar.crm.selectors import (
@@ -286,6 +287,49 @@ def activity_plan(
     )
     schedule_activity_tasks(activity)
     return activity
+
+
+@transaction.atomic
+def plan_template_apply(
+    *,
+    actor: User,
+    template: PlanTemplate,
+    client: Client,
+    deal: Deal | None = None,
+    owner: User | None = None,
+    start: datetime | None = None,
+) -> list[Activity]:
+    """Plan every step of a template for a client (and deal), counting days from ``start``.
+
+    A step due on a later day is set for 10:00 local time, the start of a working day.
+    """
+    if not template.is_active:
+        raise ApplicationError(
+            "crm.template_inactive",
+            _("That plan template is switched off."),
+            extra={"field": "template"},
+        )
+    start = start or timezone.now()
+    planned = []
+    for step in template.steps.order_by("order", "offset_days"):
+        due = start + timedelta(days=step.offset_days)
+        if step.offset_days:
+            due = timezone.localtime(due).replace(hour=10, minute=0, second=0, microsecond=0)
+        planned.append(
+            activity_plan(
+                actor=actor,
+                client=client,
+                kind=ActivityKind(step.kind),
+                subject=step.subject,
+                due_at=due,
+                owner=owner,
+                deal=deal,
+                remind_before=timedelta(minutes=step.remind_before_minutes)
+                if step.remind_before_minutes is not None
+                else None,
+            )
+        )
+    return planned
 
 
 @transaction.atomic

@@ -112,3 +112,53 @@ def schedule_activity_tasks(activity: Activity) -> None:
 
 def _not_past(moment: datetime) -> datetime:
     return max(moment, timezone.now())
+
+
+@task
+def daily_digest_round() -> str:
+    """Send each staff member with open work today or overdue their digest (M12, M13)."""
+    end_of_day = timezone.localtime().replace(hour=23, minute=59, second=59, microsecond=0)
+    owners = (
+        Activity.objects.filter(completed_at__isnull=True, due_at__lte=end_of_day)
+        .filter(owner__is_active=True)
+        .values_list("owner_id", flat=True)
+        .distinct()
+    )
+    day = timezone.localdate().isoformat()
+    count = 0
+    for owner_id in owners:
+        daily_digest.enqueue(owner_id, day)
+        count += 1
+    return f"{count} digests"
+
+
+@task
+def daily_digest(owner_id: int, day: str) -> str:
+    """Deliver one person's digest of the day: overdue work first, then today's (once a day)."""
+    from kramar.accounts.models import User
+    from kramar.crm.selectors import my_day
+
+    owner = User.objects.filter(pk=owner_id, is_active=True).first()
+    if owner is None:
+        return "no such person"
+    plan = my_day(viewer=owner)
+    overdue, today = list(plan["overdue"][:20]), list(plan["today"][:20])
+    if not overdue and not today:
+        return "nothing to do"
+    lines = [_("Overdue:")] if overdue else []
+    lines += [f"  • {a.subject} — {a.client.name}" for a in overdue]
+    if today:
+        lines.append(_("Today:"))
+        lines += [
+            f"  • {timezone.localtime(a.due_at):%H:%M} {a.subject} — {a.client.name}" for a in today
+        ]
+    delivered = notification_deliver(
+        recipient=owner,
+        key=f"digest:{owner.pk}:{day}",
+        kind="digest",
+        title=_("Your day: %(today)d planned, %(overdue)d overdue")
+        % {"today": plan["today"].count(), "overdue": plan["overdue"].count()},
+        body="\n".join(lines),
+        url="/office/my-day/",
+    )
+    return "delivered" if delivered else "already delivered"

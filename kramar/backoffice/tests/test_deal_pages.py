@@ -185,3 +185,16 @@ def test_an_open_deal_without_planned_work_asks_for_a_next_step(client_for, mana
     )
     assert client_for(manager).get(f"/office/deals/{deal.pk}/").context["needs_next_step"] is False
     assert list(client_for(manager).get("/office/my-day/").context["stalled"]) == []
+
+
+def test_a_plan_template_is_applied_from_the_client_card_m13(client_for, manager):
+    from kramar.crm.models import PlanTemplate
+
+    client = ClientFactory(manager=manager)
+    template = PlanTemplate.objects.get(code="after-sale")
+    response = client_for(manager).post(
+        f"/office/clients/{client.pk}/plan-template/", {"template": template.pk}
+    )
+    assert response.status_code == 302
+    subjects = list(Activity.objects.filter(client=client).values_list("subject", flat=True))
+    assert len(subjects) == template.steps.count() == 2

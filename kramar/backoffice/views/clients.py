@@ -18,7 +18,7 @@ from kramar.backoffice.clients_forms import (
     NoteForm,
     TimelineFilterForm,
 )
-from kramar.backoffice.deals_forms import PlanForm
+from kramar.backoffice.deals_forms import PlanForm, PlanTemplateForm
 from kramar.backoffice.decorators import office_view
 from kramar.clients import selectors, services
 from kramar.clients.enums import TimelineKind
@@ -98,6 +98,9 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
         "deals": deal_list(viewer=viewer, client=client)[:50],
         "plan": client_plan(viewer=viewer, client=client),
         "plan_form": PlanForm(deals=deal_list(viewer=viewer, client=client, status="open")),
+        "template_form": PlanTemplateForm(
+            deals=deal_list(viewer=viewer, client=client, status="open")
+        ),
         "now": timezone.now(),
         "outcomes": list(ActivityOutcome.objects.all()),
     }

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kramar.accounts.models import User
-from kramar.backoffice.deals_forms import CompleteForm, DealForm, LoseForm, MoveForm, PlanForm
+from kramar.backoffice.deals_forms import (
+    CompleteForm,
+    DealForm,
+    LoseForm,
+    MoveForm,
+    PlanForm,
+    PlanTemplateForm,
+)
 from kramar.backoffice.decorators import office_view
 from kramar.clients.selectors import client_get
 from kramar.core.errors import ApplicationError
@@ -211,3 +218,28 @@ def _activity_context() -> dict[str, object]:
 def _safe_next(request: HttpRequest) -> str | None:
     target = request.POST.get("next", "")
     return target if target.startswith("/office/") and "//" not in target else None
+
+
+@office_view("crm.add_activity")
+@require_POST
+def plan_template_apply(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Plan a ready template's steps for the client (and one of its deals) in one step (M13)."""
+    viewer = _viewer(request)
+    client = client_get(viewer=viewer, pk=client_id)
+    form = PlanTemplateForm(request.POST, deals=selectors.deal_list(viewer=viewer, client=client))
+    if not form.is_valid():
+        messages.error(request, _("Choose a plan template."))
+    else:
+        try:
+            planned = services.plan_template_apply(
+                actor=viewer,
+                client=client,
+                template=form.cleaned_data["template"],
+                deal=form.cleaned_data["deal"],
+            )
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("%(n)d steps planned.") % {"n": len(planned)})
+    target = _safe_next(request)
+    return redirect(target) if target else redirect("backoffice:client-detail", client_id=client.pk)

@@ -234,3 +234,13 @@ def test_two_shop_accounts_are_not_merged_silently():
     with pytest.raises(ApplicationError) as error:
         client_merge(actor=None, source=a, target=b)
     assert error.value.code == ClientsErrorCode.MERGE_TWO_ACCOUNTS
+
+
+def test_a_caller_may_say_whether_an_entry_is_a_contact():
+    client = ClientFactory()
+    timeline_record(client=client, kind=TimelineKind.CASE, summary="Перепризначено", contact=False)
+    client.refresh_from_db()
+    assert client.last_contact_at is None
+    timeline_record(client=client, kind=TimelineKind.NOTE, summary="Клієнт зайшов", contact=True)
+    client.refresh_from_db()
+    assert client.last_contact_at is not None

@@ -537,3 +537,28 @@ def test_a_nul_character_or_a_time_off_the_calendar_is_invalid_input_not_a_serve
     ]:
         assert api.post("/api/activities", payload, content_type=JSON).status_code == 422
     assert not Activity.objects.exists()
+
+
+def test_a_plan_template_is_applied_through_the_api_m13(client_for, make_staff):
+    from kramar.crm.models import PlanTemplate
+
+    manager = make_staff(Role.SALES_MANAGER)
+    client = ClientFactory(manager=manager)
+    api = client_for(manager)
+    templates = api.get("/api/plan-templates").json()
+    wholesale = next(t for t in templates if t["code"] == "new-wholesale-client")
+    assert [s["offset_days"] for s in wholesale["steps"]] == [1, 7, 14]
+    response = api.post(
+        "/api/activities/from-template",
+        {"template_id": wholesale["id"], "client_id": client.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert [a["kind"] for a in response.json()] == ["call", "meeting", "offer"]
+    hidden = ClientFactory()
+    denied = api.post(
+        "/api/activities/from-template",
+        {"template_id": PlanTemplate.objects.first().pk, "client_id": hidden.pk},
+        content_type="application/json",
+    )
+    assert denied.status_code == 404

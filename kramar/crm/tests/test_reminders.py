@@ -163,3 +163,46 @@ def test_planning_schedules_the_reminder_and_the_escalation(
     scheduled = {r.task_path.rsplit(".", 1)[-1]: r.run_after for r in DBTaskResult.objects.all()}
     assert scheduled["activity_remind"] == due - timedelta(minutes=15)
     assert scheduled["activity_escalate"] > due
+
+
+@pytest.mark.django_db
+def test_the_daily_digest_lists_overdue_and_todays_work_once_a_day_m13(make_staff):
+    from kramar.crm.tasks import daily_digest
+
+    manager = make_staff(Role.SALES_MANAGER)
+    client = ClientFactory(manager=manager, first_name="Ганна", last_name="Лис")
+    now = timezone.localtime()
+    activity_plan(
+        actor=manager,
+        client=client,
+        kind=ActivityKind.CALL,
+        subject="Старий дзвінок",
+        due_at=now - timedelta(days=1),
+    )
+    day = timezone.localdate().isoformat()
+    assert daily_digest.call(manager.pk, day) == "delivered"
+    assert daily_digest.call(manager.pk, day) == "already delivered"
+    digest = Notification.objects.get(kind="digest")
+    assert "Старий дзвінок — Ганна Лис" in digest.body
+    assert digest.url == "/office/my-day/"
+
+
+@pytest.mark.django_db
+def test_a_daily_job_is_enqueued_once_per_day_however_many_workers_ask(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from kramar.core.models import RecurringJob
+    from kramar.core.services import recurring_jobs_enqueue_due
+
+    settings.KRAMAR_DAILY_JOBS = {"digest": ("kramar.crm.tasks.daily_digest_round", "07:30")}
+    morning = timezone.localtime().replace(hour=6, minute=0, second=0, microsecond=0)
+    assert recurring_jobs_enqueue_due(now=morning) == []  # not yet 07:30
+    job = RecurringJob.objects.get(name="digest")
+    assert timezone.localtime(job.next_run_at).hour == 7
+    later = morning.replace(hour=8)
+    with_commit = recurring_jobs_enqueue_due(now=later)
+    again = recurring_jobs_enqueue_due(now=later + timedelta(minutes=1))
+    assert with_commit == ["digest"] and again == []
+    job.refresh_from_db()
+    assert timezone.localtime(job.next_run_at).date() == (later + timedelta(days=1)).date()
+    assert DBTaskResult.objects.count() == 0  # enqueued on commit: the test rolls back

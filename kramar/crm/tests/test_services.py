@@ -293,3 +293,34 @@ def test_a_negative_amount_is_refused(manager, wholesale):
         )
     assert not Deal.objects.exists()
     assert not DealStageChange.objects.exists()
+
+
+def test_a_plan_template_plans_every_step_from_the_start_day_m13(manager):
+    from datetime import datetime
+
+    from django.utils import timezone as tz
+
+    from kramar.crm.models import PlanTemplate
+    from kramar.crm.services import plan_template_apply
+
+    client = ClientFactory(manager=manager)
+    start = datetime(2026, 12, 1, 15, 30, tzinfo=tz.get_current_timezone())
+    template = PlanTemplate.objects.get(code="new-wholesale-client")
+    planned = plan_template_apply(actor=manager, template=template, client=client, start=start)
+    assert [a.kind for a in planned] == ["call", "meeting", "offer"]
+    assert [tz.localtime(a.due_at).date().day for a in planned] == [2, 8, 15]
+    assert all(tz.localtime(a.due_at).hour == 10 for a in planned)
+    assert planned[0].remind_before == timedelta(minutes=30)
+    assert all(a.owner == manager and a.client == client for a in planned)
+
+
+def test_a_switched_off_template_plans_nothing(manager):
+    from kramar.crm.models import Activity, PlanTemplate
+    from kramar.crm.services import plan_template_apply
+
+    template = PlanTemplate.objects.get(code="after-sale")
+    template.is_active = False
+    template.save()
+    with pytest.raises(ApplicationError):
+        plan_template_apply(actor=manager, template=template, client=ClientFactory(manager=manager))
+    assert not Activity.objects.exists()

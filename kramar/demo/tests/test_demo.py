@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from kramar.accounts.enums import Role
 from kramar.accounts.models import Department, User
 from kramar.accounts.selectors import user_roles
+from kramar.cases.models import ServiceCase
 from kramar.clients.models import Client, TimelineEntry
 from kramar.crm.models import Activity, Deal
 
@@ -61,6 +62,7 @@ def test_the_same_seed_gives_the_same_people_and_another_seed_other_names():
 
 
 def wipe():
+    ServiceCase.objects.all().delete()
     Activity.objects.all().delete()
     Deal.objects.all().delete()
     Client.objects.update(company=None, merged_into=None)

@@ -13,7 +13,11 @@ from django.tasks import task_backends
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from kramar.core.services import worker_heartbeat_record, worker_heartbeat_remove
+from kramar.core.services import (
+    recurring_jobs_enqueue_due,
+    worker_heartbeat_record,
+    worker_heartbeat_remove,
+)
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 10.0
@@ -34,6 +38,7 @@ class Heartbeat(threading.Thread):
             worker_heartbeat_record(
                 worker_id=self.worker_id, backend=self.backend, started_at=self.started_at
             )
+            recurring_jobs_enqueue_due()
         except DatabaseError:
             logger.warning("worker heartbeat not recorded", exc_info=True)
         finally:
