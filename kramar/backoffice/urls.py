@@ -14,6 +14,7 @@ urlpatterns = [
     path("clients/new/", clients.client_create, name="client-create"),
     path("clients/<int:client_id>/", clients.client_detail, name="client-detail"),
     path("clients/<int:client_id>/notes/", clients.client_add_note, name="client-add-note"),
+    path("clients/<int:client_id>/merge/", clients.client_merge, name="client-merge"),
     path("clients/<int:client_id>/deals/new/", deals.deal_create, name="deal-create"),
     path("clients/<int:client_id>/plan/", deals.activity_plan, name="activity-plan"),
     path(

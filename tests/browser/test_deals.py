@@ -92,3 +92,69 @@ def test_a_manager_sees_the_reminder_the_worker_delivered_m13(page, make_staff):
     expect(page.locator("[data-testid=bell] [data-testid=unread]")).to_have_text("1")
     page.click("[data-testid=bell]")
     expect(page.locator("[data-testid=notifications]")).to_contain_text("Дзвінок щодо оплати")
+
+
+def test_dragging_a_deal_on_the_board_obeys_the_exit_criteria_m2(page, make_staff):
+    from kramar.crm.models import ActivityOutcome
+    from kramar.crm.services import activity_complete
+
+    manager = make_staff(Role.SALES_MANAGER)
+    wholesale = Pipeline.objects.get(code="wholesale")
+    blocked = deal_create(
+        actor=manager,
+        client=ClientFactory(manager=manager),
+        pipeline=wholesale,
+        title="Меблі для офісу",
+        manager=manager,
+        amount=Decimal("90000"),
+    )
+    ready = deal_create(
+        actor=manager,
+        client=ClientFactory(manager=manager),
+        pipeline=wholesale,
+        title="Лампи для складу",
+        manager=manager,
+        amount=Decimal("12000"),
+    )
+    call = activity_plan(
+        actor=manager,
+        client=ready.client,
+        kind=ActivityKind.CALL,
+        subject="Дзвінок",
+        due_at=timezone.now(),
+        deal=ready,
+    )
+    activity_complete(
+        actor=manager, activity=call, outcome=ActivityOutcome.objects.get(code="reached-agreed")
+    )
+    page.goto("/office/login/")
+    page.fill("input[name=username]", manager.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]:not([name=language])")
+
+    page.goto("/office/deals/?pipeline=wholesale")
+    drag(page, f"[data-deal-id='{blocked.pk}']", "[data-stage='meeting'] .board-cards")
+    expect(page.locator(".message.error")).to_contain_text("Дзвінок")
+    expect(page.locator(f"[data-stage='lead'] [data-deal-id='{blocked.pk}']")).to_be_visible()
+
+    page.goto("/office/deals/?pipeline=wholesale")
+    drag(page, f"[data-deal-id='{ready.pk}']", "[data-stage='meeting'] .board-cards")
+    expect(page.locator(".message.success")).to_be_visible()  # the board reloaded
+    expect(page.locator(f"[data-stage='meeting'] [data-deal-id='{ready.pk}']")).to_be_visible()
+    ready.refresh_from_db()
+    assert ready.stage.code == "meeting"
+
+
+def drag(page, source, target):
+    """Drag with real mouse moves, as a person does (Sortable listens to pointer events)."""
+    page.mouse.move(5, 5)
+    page.locator(source).scroll_into_view_if_needed()
+    start = page.locator(source).bounding_box()
+    end = page.locator(target).bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(150)
+    page.mouse.move(start["x"] + start["width"] / 2 + 10, start["y"] + start["height"] / 2, steps=5)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 20, steps=20)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 25, steps=5)
+    page.mouse.up()

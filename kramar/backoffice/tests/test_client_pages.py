@@ -137,3 +137,19 @@ def test_anonymous_visitors_go_to_sign_in():
     response = HttpClient().get("/office/clients/")
     assert response.status_code == 302
     assert "/office/login/" in response["Location"]
+
+
+def test_a_head_merges_a_duplicate_from_the_card_and_a_manager_may_not(client_for, make_staff):
+    manager = make_staff(Role.SALES_MANAGER)
+    head = make_staff(Role.HEAD_OF_SALES)
+    keep = ClientFactory(manager=manager, emails=["same@x.test"])
+    duplicate = ClientFactory(manager=manager, emails=["same@x.test"])
+    page = client_for(head).get(f"/office/clients/{keep.pk}/")
+    assert list(page.context["duplicates"]) == [duplicate]
+    denied = client_for(manager).post(
+        f"/office/clients/{keep.pk}/merge/", {"duplicate": duplicate.pk}
+    )
+    assert denied.status_code == 403
+    client_for(head).post(f"/office/clients/{keep.pk}/merge/", {"duplicate": duplicate.pk})
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == keep

@@ -122,3 +122,26 @@ def client_add_note(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
     if request.htmx:
         return render(request, "backoffice/clients/detail.html#entry", {"entry": entry})
     return redirect("backoffice:client-detail", client_id=client.pk)
+
+
+@office_view("clients.merge_clients")
+@require_POST
+def client_merge(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Fold a duplicate into this client: every record of the duplicate moves here."""
+    actor: User = request.user  # type: ignore[assignment]
+    target = selectors.client_get(viewer=actor, pk=client_id)
+    try:
+        duplicate_id = int(request.POST.get("duplicate", ""))
+    except ValueError:
+        messages.error(request, _("Choose the duplicate to merge."))
+        return redirect("backoffice:client-detail", client_id=target.pk)
+    duplicate = selectors.client_get(viewer=actor, pk=duplicate_id)
+    try:
+        services.client_merge(actor=actor, source=duplicate, target=target)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, _("“%(name)s” was merged into this client.") % {"name": duplicate.name}
+        )
+    return redirect("backoffice:client-detail", client_id=target.pk)

@@ -19,6 +19,7 @@ from kramar.backoffice.deals_forms import (
     PlanTemplateForm,
 )
 from kramar.backoffice.decorators import office_view
+from kramar.backoffice.views.clients import HtmxHttpRequest
 from kramar.clients.selectors import client_get
 from kramar.core.errors import ApplicationError
 from kramar.crm import selectors, services
@@ -113,7 +114,7 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @office_view("crm.change_deal")
 @require_POST
-def deal_move(request: HttpRequest, deal_id: int) -> HttpResponse:
+def deal_move(request: HtmxHttpRequest, deal_id: int) -> HttpResponse:
     viewer = _viewer(request)
     deal = selectors.deal_get(viewer=viewer, pk=deal_id)
     form = MoveForm(request.POST, deal=deal)
@@ -131,6 +132,8 @@ def deal_move(request: HttpRequest, deal_id: int) -> HttpResponse:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("The deal moved on."))
+    if request.htmx:  # the board: it reloads itself and shows the message there
+        return HttpResponse(status=204)
     return redirect("backoffice:deal-detail", deal_id=deal.pk)
 
 
