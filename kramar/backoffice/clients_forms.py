@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kramar.accounts.models import User
+from kramar.accounts.selectors import staff_list
 from kramar.clients.enums import ClientKind, ClientSource, TimelineKind
-from kramar.clients.models import Industry, Region
+from kramar.clients.models import Client, Industry, Region
+from kramar.clients.selectors import clients_visible_to
 
 
 class ClientForm(forms.Form):
@@ -102,3 +105,17 @@ class TimelineFilterForm(forms.Form):
         label=_("Show"), required=False, choices=TimelineKind.choices,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
+
+
+class ReassignForm(forms.Form):
+    """Clients to hand over and their new manager: only clients and staff the head may see."""
+
+    clients = forms.ModelMultipleChoiceField(queryset=Client.objects.none())
+    manager = forms.ModelChoiceField(label=_("New manager"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, viewer: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        clients = cast(forms.ModelMultipleChoiceField, self.fields["clients"])
+        clients.queryset = clients_visible_to(viewer=viewer)
+        manager = cast(forms.ModelChoiceField, self.fields["manager"])
+        manager.queryset = staff_list(viewer=viewer).filter(is_active=True)

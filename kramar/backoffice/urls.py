@@ -12,6 +12,7 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", people.token_revoke, name="token-revoke"),
     path("clients/", clients.client_list, name="client-list"),
     path("clients/new/", clients.client_create, name="client-create"),
+    path("clients/reassign/", clients.client_reassign, name="client-reassign"),
     path("clients/<int:client_id>/", clients.client_detail, name="client-detail"),
     path("clients/<int:client_id>/notes/", clients.client_add_note, name="client-add-note"),
     path("clients/<int:client_id>/merge/", clients.client_merge, name="client-merge"),

@@ -500,3 +500,17 @@ def _fill_blanks(source: Client, target: Client) -> list[str]:
     if filled:
         target.save(update_fields=[*filled, "updated_at"])
     return filled
+
+
+@transaction.atomic
+def clients_assign_manager_bulk(
+    *, actor: User | None, clients: Iterable[Client], manager: User | None
+) -> int:
+    """Make ``manager`` responsible for many clients at once (one transaction, one timeline
+    line per client); return how many changed hands."""
+    changed = 0
+    for client in clients:
+        before = client.manager_id
+        client_assign_manager(actor=actor, client=client, manager=manager)
+        changed += before != (manager.pk if manager else None)
+    return changed

@@ -153,3 +153,38 @@ def test_a_head_merges_a_duplicate_from_the_card_and_a_manager_may_not(client_fo
     client_for(head).post(f"/office/clients/{keep.pk}/merge/", {"duplicate": duplicate.pk})
     duplicate.refresh_from_db()
     assert duplicate.merged_into == keep
+
+
+def test_a_head_hands_chosen_clients_to_another_manager_m15(client_for, make_staff):
+    head = make_staff(Role.HEAD_OF_SALES)
+    leaving, taking = make_staff(Role.SALES_MANAGER), make_staff(Role.SALES_MANAGER)
+    moved = [ClientFactory(manager=leaving) for _ in range(3)]
+    stays = ClientFactory(manager=leaving)
+    page = client_for(head).get("/office/clients/")
+    assert "reassign_form" in page.context
+    client_for(head).post(
+        "/office/clients/reassign/",
+        {"clients": [c.pk for c in moved], "manager": taking.pk},
+    )
+    assert set(Client.objects.filter(manager=taking)) == set(moved)
+    stays.refresh_from_db()
+    assert stays.manager == leaving
+    assert all(c.timeline.filter(kind="manager_assigned").exists() for c in moved)
+
+
+def test_a_manager_cannot_reassign_and_invisible_clients_are_refused(client_for, make_staff):
+    manager = make_staff(Role.SALES_MANAGER)
+    mine = ClientFactory(manager=manager)
+    assert (
+        client_for(manager)
+        .post("/office/clients/reassign/", {"clients": [mine.pk], "manager": manager.pk})
+        .status_code
+        == 403
+    )
+    head = make_staff(Role.HEAD_OF_SALES)
+    elsewhere = ClientFactory()  # no manager, no department: not the head's
+    client_for(head).post(
+        "/office/clients/reassign/", {"clients": [elsewhere.pk], "manager": manager.pk}
+    )
+    elsewhere.refresh_from_db()
+    assert elsewhere.manager is None

@@ -16,6 +16,7 @@ from kramar.backoffice.clients_forms import (
     ClientFilterForm,
     ClientForm,
     NoteForm,
+    ReassignForm,
     TimelineFilterForm,
 )
 from kramar.backoffice.deals_forms import PlanForm, PlanTemplateForm
@@ -52,6 +53,8 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filters": filters, "page": page, "query": query.urlencode()}
+    if viewer.has_perm("clients.reassign_client"):
+        context["reassign_form"] = ReassignForm(viewer=viewer)
     template = "backoffice/clients/list.html"
     if request.htmx and request.htmx.target == "client-rows":
         template += "#rows"
@@ -145,3 +148,29 @@ def client_merge(request: HttpRequest, client_id: int) -> HttpResponse:
             request, _("“%(name)s” was merged into this client.") % {"name": duplicate.name}
         )
     return redirect("backoffice:client-detail", client_id=target.pk)
+
+
+@office_view("clients.reassign_client")
+@require_POST
+def client_reassign(request: HttpRequest) -> HttpResponse:
+    """Hand the chosen clients to another manager (heads of sales, M15)."""
+    actor: User = request.user  # type: ignore[assignment]
+    form = ReassignForm(request.POST, viewer=actor)
+    if not form.is_valid():
+        messages.error(request, _("Choose the clients and the new manager."))
+    else:
+        chosen = selectors.clients_visible_to(viewer=actor).filter(
+            pk__in=form.cleaned_data["clients"]
+        )
+        try:
+            count = services.clients_assign_manager_bulk(
+                actor=actor,
+                clients=chosen.select_related("manager"),
+                manager=form.cleaned_data["manager"],
+            )
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("%(n)d clients reassigned.") % {"n": count})
+    back = request.POST.get("back", "")
+    return redirect(back if back.startswith("/office/") else "backoffice:client-list")
