@@ -19,6 +19,7 @@ from kramar.accounts.services import customer_register, department_create, staff
 DEMO_PASSWORD = "kramar-demo-2026"  # nosec B105
 DEMO_DOMAIN = "demo.kramar.ua"
 
+# Names shared by every app's demo data.
 FIRST_NAMES = [
     "Олена",
     "Андрій",
@@ -38,6 +39,12 @@ FIRST_NAMES = [
     "Ігор",
     "Галина",
     "Роман",
+    "Христина",
+    "Назар",
+    "Людмила",
+    "Степан",
+    "Дарина",
+    "Остап",
 ]
 LAST_NAMES = [
     "Шевченко",
@@ -54,6 +61,12 @@ LAST_NAMES = [
     "Петренко",
     "Гончаренко",
     "Поліщук",
+    "Левченко",
+    "Козак",
+    "Білик",
+    "Ярмоленко",
+    "Гнатюк",
+    "Дорошенко",
 ]
 CITIES = [
     "Київ",

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.utils import timezone
 
+from kramar.accounts.demo import FIRST_NAMES, LAST_NAMES
 from kramar.accounts.enums import DepartmentKind, Role
 from kramar.accounts.models import User
 from kramar.clients.enums import ClientKind, ClientSource, CompanySize, TimelineKind
@@ -30,54 +31,6 @@ from kramar.clients.models import (
 from kramar.clients.services import client_for_shop_user, fold
 
 CLIENTS_PER_MANAGER = {"small": 12, "medium": 300, "large": 3000}
-FIRST = [
-    "Олена",
-    "Андрій",
-    "Ірина",
-    "Тарас",
-    "Марія",
-    "Богдан",
-    "Оксана",
-    "Дмитро",
-    "Наталія",
-    "Василь",
-    "Софія",
-    "Максим",
-    "Юлія",
-    "Олег",
-    "Катерина",
-    "Ігор",
-    "Галина",
-    "Роман",
-    "Христина",
-    "Назар",
-    "Людмила",
-    "Степан",
-    "Дарина",
-    "Остап",
-]
-LAST = [
-    "Шевченко",
-    "Коваленко",
-    "Бондаренко",
-    "Ткаченко",
-    "Кравченко",
-    "Олійник",
-    "Мельник",
-    "Савченко",
-    "Руденко",
-    "Мороз",
-    "Лисенко",
-    "Петренко",
-    "Гончаренко",
-    "Поліщук",
-    "Левченко",
-    "Козак",
-    "Білик",
-    "Ярмоленко",
-    "Гнатюк",
-    "Дорошенко",
-]
 LATIN = dict(
     zip(
         "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя’",
@@ -292,7 +245,7 @@ class Book:
         )
 
     def _person(self, index: int, company: Client | None = None) -> Client:
-        first, last = self.rng.choice(FIRST), self.rng.choice(LAST)
+        first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
         name = f"{first} {last}"
         return Client(
             kind=ClientKind.PERSON,
