@@ -32,6 +32,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem(_("Dashboard"), "backoffice:dashboard", "accounts.access_office"),
     NavItem(_("My day"), "backoffice:my-day", "crm.view_activity"),
+    NavItem(_("Calendar"), "backoffice:calendar", "crm.view_activity"),
     NavItem(_("Clients"), "backoffice:client-list", "clients.view_client"),
     NavItem(_("Deals"), "backoffice:deal-board", "crm.view_deal"),
     NavItem(_("Service cases"), "backoffice:case-queue", "cases.view_servicecase"),

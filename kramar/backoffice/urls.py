@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from kramar.backoffice.views import cases, clients, deals, notifications, people
+from kramar.backoffice.views import calendar, cases, clients, deals, notifications, people
 
 app_name = "backoffice"
 
@@ -31,6 +31,7 @@ urlpatterns = [
         "activities/<int:activity_id>/complete/", deals.activity_complete, name="activity-complete"
     ),
     path("my-day/", deals.my_day, name="my-day"),
+    path("calendar/", calendar.month, name="calendar"),
     path("clients/<int:client_id>/cases/new/", cases.case_create, name="case-create"),
     path("cases/", cases.queue, name="case-queue"),
     path("cases/<int:case_id>/", cases.case_detail, name="case-detail"),

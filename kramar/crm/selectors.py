@@ -8,6 +8,7 @@ sees its client (one interaction plan per client, shared by every employee, M14)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -182,4 +183,16 @@ def deals_without_next_step(*, viewer: User) -> QuerySet[Deal]:
         .filter(~Exists(planned))
         .select_related("client", "stage")
         .order_by("stage_entered_at")
+    )
+
+
+def activities_between(
+    *, viewer: User, owner: User, start: datetime, end: datetime
+) -> QuerySet[Activity]:
+    """Return ``owner``'s activities due in [start, end) that the viewer may see (the calendar)."""
+    return (
+        activities_visible_to(viewer=viewer)
+        .filter(owner=owner, due_at__gte=start, due_at__lt=end)
+        .select_related("client", "deal", "outcome")
+        .order_by("due_at", "id")
     )
