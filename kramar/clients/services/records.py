@@ -1,34 +1,26 @@
-"""Writes of the clients app: the client record, its contacts and its timeline (M5, M11, M14).
-
-Every other app records what happened with a client through :func:`timeline_record`, in the same
-transaction as its own change.
-"""
+"""Writes of the client record: normalised contacts, manager, co-owners, tags."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from kramar.accounts.models import User
 from kramar.clients.enums import (
-    CONTACT_KINDS,
     ClientKind,
     ClientsErrorCode,
     ClientSource,
     PhoneKind,
     TimelineKind,
 )
-from kramar.clients.models import Client, ClientEmail, ClientPhone, Tag, TimelineEntry
+from kramar.clients.models import Client, ClientEmail, ClientPhone, Tag
+from kramar.clients.services.timeline import timeline_record
 from kramar.core.errors import ApplicationError
 
 DEFAULT_PHONE_REGION = "UA"
@@ -95,44 +87,6 @@ def _refresh_keys(client: Client) -> list[str]:
     client.name_key = fold(client.name)[:200]
     client.search_text = fold(f"{client.name} {client.legal_name}")[:460]
     return ["name_key", "search_text"]
-
-
-# --- Timeline ----------------------------------------------------------------------------------
-
-
-def timeline_record(
-    *,
-    client: Client,
-    kind: TimelineKind,
-    summary: str,
-    actor: User | None = None,
-    occurred_at: datetime | None = None,
-    source: models.Model | None = None,
-    details: dict[str, Any] | None = None,
-    contact: bool | None = None,
-) -> TimelineEntry:
-    """Record one thing that happened with a client; a contact also moves its last contact.
-
-    Whether it is a contact follows from ``kind`` (CONTACT_KINDS) unless ``contact`` says: a
-    service case's opening is a contact with the client, its internal reassignment is not.
-    """
-    occurred_at = occurred_at or timezone.now()
-    entry = TimelineEntry.objects.create(
-        client=client,
-        kind=kind,
-        summary=summary[:300],
-        actor=actor,
-        occurred_at=occurred_at,
-        details=details or {},
-        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
-        source_id=str(source.pk) if source is not None else "",
-    )
-    if (kind in CONTACT_KINDS) if contact is None else contact:
-        # Only ever forwards: a late-arriving older e-mail must not make the client look neglected.
-        Client.objects.filter(pk=client.pk).filter(
-            Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=occurred_at)
-        ).update(last_contact_at=occurred_at)
-    return entry
 
 
 # --- The client record -------------------------------------------------------------------------
@@ -394,112 +348,6 @@ def client_for_shop_user(*, user: User) -> Client:
         source=ClientSource.SITE,
         user=user,
     )
-
-
-# --- Merging duplicates ------------------------------------------------------------------------
-
-
-def _drop_duplicate_contacts(source: Client, target: Client) -> None:
-    target_emails = set(target.emails.values_list("email", flat=True))
-    source.emails.filter(email__in=target_emails).delete()
-    target_phones = set(target.phones.values_list("number", flat=True))
-    source.phones.filter(number__in=target_phones).delete()
-    if target.emails.filter(is_primary=True).exists():
-        source.emails.update(is_primary=False)
-    if target.phones.filter(is_primary=True).exists():
-        source.phones.update(is_primary=False)
-
-
-def _move_related_rows(source: Client, target: Client) -> dict[str, int]:
-    """Point every row of every app that refers to ``source`` at ``target``."""
-    moved: dict[str, int] = {}
-    for relation in Client._meta.related_objects:
-        if relation.many_to_many or relation.one_to_one:
-            continue
-        model = relation.related_model
-        field_name = relation.field.name
-        count = model._base_manager.filter(**{field_name: source}).update(**{field_name: target})
-        if count:
-            moved[f"{model._meta.label}.{field_name}"] = count
-    return moved
-
-
-@transaction.atomic
-def client_merge(*, actor: User | None, source: Client, target: Client) -> Client:
-    """Merge the duplicate ``source`` into ``target``: every related record moves to ``target``.
-
-    ``source`` stays as a tombstone pointing at ``target`` (lists hide it), so links to it keep
-    resolving and the merge itself stays on record.
-    """
-    source = Client.objects.select_for_update().get(pk=source.pk)
-    target = Client.objects.select_for_update().get(pk=target.pk)
-    if source.pk == target.pk:
-        raise ApplicationError(
-            ClientsErrorCode.MERGE_INTO_ITSELF, _("A client cannot be merged into itself.")
-        )
-    if source.merged_into_id or target.merged_into_id:
-        raise ApplicationError(
-            ClientsErrorCode.ALREADY_MERGED, _("One of these clients was merged already.")
-        )
-    if source.kind != target.kind:
-        raise ApplicationError(
-            ClientsErrorCode.MERGE_KINDS_DIFFER, _("A person and a company cannot be merged.")
-        )
-    if source.user_id and target.user_id:
-        raise ApplicationError(
-            ClientsErrorCode.MERGE_TWO_ACCOUNTS,
-            _("Both clients have a shop account; merge the accounts first."),
-        )
-    _drop_duplicate_contacts(source, target)
-    try:
-        with transaction.atomic():
-            moved = _move_related_rows(source, target)
-    except IntegrityError as error:
-        raise ApplicationError(
-            "clients.merge_conflict",
-            _("These clients cannot be merged automatically: %(error)s") % {"error": error},
-        ) from None
-    target.tags.add(*source.tags.all())
-    target.co_owners.add(*source.co_owners.exclude(pk=target.manager_id))
-    filled = _fill_blanks(source, target)
-    source.merged_into = target
-    source.save(update_fields=["merged_into", "updated_at"])
-    timeline_record(
-        client=target,
-        kind=TimelineKind.CLIENTS_MERGED,
-        summary=_("Merged with duplicate “%(name)s” (#%(id)s)")
-        % {"name": source.name, "id": source.pk},
-        actor=actor,
-        details={"source": source.pk, "moved": moved, "filled": filled},
-        source=source,
-    )
-    return target
-
-
-def _fill_blanks(source: Client, target: Client) -> list[str]:
-    """Take from the duplicate what the surviving record lacks (never overwrite)."""
-    filled = []
-    for field in (
-        "first_name", "middle_name", "last_name", "legal_name", "registration_code", "size",
-        "company", "job_title", "industry", "region", "manager", "department", "notes",
-    ):  # fmt: skip
-        if not getattr(target, field) and getattr(source, field):
-            setattr(target, field, getattr(source, field))
-            filled.append(field)
-    if source.user_id and not target.user_id:
-        user = source.user
-        source.user = None
-        source.save(update_fields=["user"])
-        target.user = user
-        filled.append("user")
-    if source.last_contact_at and (
-        target.last_contact_at is None or source.last_contact_at > target.last_contact_at
-    ):
-        target.last_contact_at = source.last_contact_at
-        filled.append("last_contact_at")
-    if filled:
-        target.save(update_fields=[*filled, "updated_at"])
-    return filled
 
 
 @transaction.atomic

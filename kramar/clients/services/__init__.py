@@ -1,0 +1,43 @@
+"""Writes of the clients app: the client record, its contacts and its timeline (M5, M11, M14).
+
+Every other app records what happened with a client through :func:`timeline_record`, in the same
+transaction as its own change.
+"""
+
+from kramar.clients.services.merge import client_merge
+from kramar.clients.services.records import (
+    UPDATABLE_FIELDS,
+    client_add_email,
+    client_add_phone,
+    client_assign_manager,
+    client_create,
+    client_for_shop_user,
+    client_set_co_owners,
+    client_set_tags,
+    client_update,
+    clients_assign_manager_bulk,
+    fold,
+    normalize_email,
+    normalize_phone,
+    person_display_name,
+)
+from kramar.clients.services.timeline import timeline_record
+
+__all__ = [
+    "UPDATABLE_FIELDS",
+    "client_add_email",
+    "client_add_phone",
+    "client_assign_manager",
+    "client_create",
+    "client_for_shop_user",
+    "client_merge",
+    "client_set_co_owners",
+    "client_set_tags",
+    "client_update",
+    "clients_assign_manager_bulk",
+    "fold",
+    "normalize_email",
+    "normalize_phone",
+    "person_display_name",
+    "timeline_record",
+]
