@@ -196,3 +196,10 @@ def activities_between(
         .select_related("client", "deal", "outcome")
         .order_by("due_at", "id")
     )
+
+
+def deal_needs_next_step(*, deal: Deal) -> bool:
+    """Return whether an open deal has no planned (not yet done) work."""
+    if deal.status != DealStatus.OPEN:
+        return False
+    return not Activity.objects.filter(deal=deal, completed_at__isnull=True).exists()

@@ -198,3 +198,25 @@ def test_a_plan_template_is_applied_from_the_client_card_m13(client_for, manager
     assert response.status_code == 302
     subjects = list(Activity.objects.filter(client=client).values_list("subject", flat=True))
     assert len(subjects) == template.steps.count() == 2
+
+
+def test_completing_the_last_planned_work_of_an_open_deal_asks_for_the_next_step(
+    client_for, manager, deal
+):
+    call = activity_plan(
+        actor=manager,
+        client=deal.client,
+        kind=ActivityKind.CALL,
+        subject="Дзвінок",
+        due_at=timezone.now(),
+        deal=deal,
+    )
+    outcome = ActivityOutcome.objects.get(code="reached-agreed")
+    response = client_for(manager).post(
+        f"/office/activities/{call.pk}/complete/",
+        {"outcome": outcome.pk, "next": "/office/my-day/"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == f"/office/deals/{deal.pk}/"
+    assert response.context["needs_next_step"] is True
+    assert any(m.level_tag == "warning" for m in response.context["messages"])

@@ -105,8 +105,7 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
             initial={"deal": deal.pk}, deals=deal.client.deals.filter(pk=deal.pk)
         ),
         "may_override": viewer.has_perm("crm.override_exit_criteria"),
-        "needs_next_step": deal.status == DealStatus.OPEN
-        and not any(a.completed_at is None for a in activities),
+        "needs_next_step": selectors.deal_needs_next_step(deal=deal),
         **_activity_context(),
     }
     return render(request, "backoffice/deals/detail.html", context)
@@ -198,6 +197,10 @@ def activity_complete(request: HttpRequest, activity_id: int) -> HttpResponse:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("Done: “%(subject)s”.") % {"subject": activity.subject})
+            if activity.deal is not None and selectors.deal_needs_next_step(deal=activity.deal):
+                # The last planned work of an open deal is done: ask for the next step now.
+                messages.warning(request, _("The deal has no next step: plan it now."))
+                return redirect("backoffice:deal-detail", deal_id=activity.deal.pk)
     return redirect(_safe_next(request) or "backoffice:my-day")
 
 
