@@ -8,6 +8,15 @@ from kramar.accounts.enums import Role
 from kramar.accounts.models import ApiToken, Department, User
 
 
+def is_active_staff(user: object) -> bool:
+    """Return whether ``user`` is a signed-in, active staff member (never a customer)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and getattr(user, "is_staff", False)
+    )
+
+
 def user_roles(user: User) -> set[Role]:
     """Return the roles a user holds (none for customers and anonymous visitors)."""
     if not getattr(user, "is_authenticated", False) or not user.is_staff:
@@ -31,7 +40,7 @@ def departments_visible_to(*, viewer: User) -> QuerySet[Department]:
     every other staff member sees their own department; customers see none.
     """
     departments = Department.objects.all()
-    if not (viewer.is_active and viewer.is_staff):
+    if not is_active_staff(viewer):
         return departments.none()
     if viewer.is_superuser or viewer.has_perm("accounts.view_all_departments"):
         return departments
@@ -45,7 +54,7 @@ def staff_list(*, viewer: User) -> QuerySet[User]:
     """Return the staff members the viewer may see, with their department and roles."""
     staff = User.objects.filter(is_staff=True).select_related("department")
     staff = staff.prefetch_related("groups").order_by("department__name", "full_name")
-    if not (viewer.is_active and viewer.is_staff):
+    if not is_active_staff(viewer):
         return staff.none()
     if viewer.is_superuser or viewer.has_perm("accounts.view_all_departments"):
         return staff

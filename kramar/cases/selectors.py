@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kramar.accounts.models import User
+from kramar.accounts.selectors import is_active_staff
 from kramar.cases.enums import OPEN_STATUSES, CaseStatus
 from kramar.cases.models import CaseEvent, ServiceCase
 from kramar.clients.models import Client
@@ -22,7 +23,7 @@ from kramar.core.errors import NotFoundError
 def cases_visible_to(*, viewer: User) -> QuerySet[ServiceCase]:
     """Return every case the viewer may see (the base of every other case read)."""
     cases = ServiceCase.objects.all()
-    if not (getattr(viewer, "is_authenticated", False) and viewer.is_active and viewer.is_staff):
+    if not is_active_staff(viewer):
         return cases.none()
     if viewer.is_superuser or viewer.has_perm("cases.view_all_cases"):
         return cases

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kramar.accounts.enums import DepartmentKind
 from kramar.accounts.models import Department, User
+from kramar.accounts.selectors import is_active_staff
 from kramar.clients.enums import ClientKind
 from kramar.clients.models import Client, ClientEmail, ClientPhone, Industry, Region, TimelineEntry
 from kramar.clients.services import fold
@@ -29,7 +30,7 @@ CoOwnership = Client.co_owners.through
 def clients_visible_to(*, viewer: User) -> QuerySet[Client]:
     """Return every client the viewer may see (the base of every other client read)."""
     clients = Client.objects.filter(merged_into__isnull=True)
-    if not (getattr(viewer, "is_authenticated", False) and viewer.is_active and viewer.is_staff):
+    if not is_active_staff(viewer):
         return clients.none()
     if viewer.is_superuser or viewer.has_perm("clients.view_all_clients"):
         return clients

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kramar.accounts.models import Department, User
+from kramar.accounts.selectors import is_active_staff
 from kramar.clients.models import Client
 from kramar.clients.selectors import clients_visible_to
 from kramar.core.errors import NotFoundError
@@ -24,7 +25,7 @@ from kramar.crm.models import Activity, Deal, ExitCriterion, Pipeline, Stage
 
 def deals_visible_to(*, viewer: User) -> QuerySet[Deal]:
     deals = Deal.objects.all()
-    if not (getattr(viewer, "is_authenticated", False) and viewer.is_active and viewer.is_staff):
+    if not is_active_staff(viewer):
         return deals.none()
     if viewer.is_superuser or viewer.has_perm("crm.view_all_deals"):
         return deals
@@ -144,7 +145,7 @@ def pipeline_stage_of_kind(*, pipeline: Pipeline, kind: StageKind) -> Stage | No
 
 def pipeline_list(*, viewer: User) -> QuerySet[Pipeline]:
     """Return the active pipelines with their stages in order and each stage's exit criteria."""
-    if not (getattr(viewer, "is_authenticated", False) and viewer.is_active and viewer.is_staff):
+    if not is_active_staff(viewer):
         return Pipeline.objects.none()
     return Pipeline.objects.filter(is_active=True).prefetch_related(
         "stages", "stages__exit_criteria"

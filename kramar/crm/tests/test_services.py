@@ -24,35 +24,12 @@ from kramar.crm.services import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def wholesale():
-    return Pipeline.objects.get(code="wholesale")
-
-
 def stage(pipeline, code):
     return pipeline.stages.get(code=code)
 
 
 def outcome(code):
     return ActivityOutcome.objects.get(code=code)
-
-
-@pytest.fixture
-def manager(make_staff):
-    return make_staff(Role.SALES_MANAGER)
-
-
-@pytest.fixture
-def deal(manager, wholesale):
-    client = ClientFactory(manager=manager)
-    return deal_create(
-        actor=manager,
-        client=client,
-        pipeline=wholesale,
-        title="Поставка 200 стільців",
-        manager=manager,
-        amount=Decimal("150000.00"),
-    )
 
 
 def do(manager, deal, kind, code, result="", now=None):
