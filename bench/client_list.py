@@ -1,5 +1,8 @@
 """Benchmark the client list, search and card at M4's scale: 3000 clients for each manager.
 
+The office pages are measured whole (view, selectors, templates) through Django's test client,
+so their query counts are the ones a browser causes.
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kramar_bench \
         .venv/bin/python bench/client_list.py
     .venv/bin/python bench/client_list.py --managers 2 --clients 3000      # SQLite file under var/
@@ -35,6 +38,9 @@ def main() -> None:
 
     import django
 
+    from bench.support import ensure_database
+
+    ensure_database()
     django.setup()
     from django.core.management import call_command
 
@@ -131,6 +137,28 @@ def report(managers, runs: int) -> None:
     measure("search by name part", lambda: first_page(search="шевч"), runs)
     measure("search by phone digits", lambda: first_page(search="067 1"), runs)
     measure("no contact for 90 days (M17)", lambda: first_page(silent_days=90), runs)
+    # The office pages as a browser gets them: view, selectors and templates together.
+    from django.test import Client as HttpClient
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    browser = HttpClient()
+    browser.force_login(manager)
+
+    def page(url: str) -> None:
+        response = browser.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+
+    busiest = (
+        client_list(viewer=manager, ordering="-last_contact").filter(kind="company").first() or some
+    )
+    measure("office: client list page", lambda: page("/office/clients/"), runs)
+    measure("office: list page 30, by last contact", lambda: page(
+        "/office/clients/?ordering=-last_contact&page=30"
+    ), runs)  # fmt: skip
+    measure("office: client card (a company)", lambda: page(
+        f"/office/clients/{busiest.pk}/"
+    ), runs)  # fmt: skip
     measure(
         "client card + 30 timeline entries",
         lambda: list(

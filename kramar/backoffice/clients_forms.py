@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kramar.accounts.models import User
-from kramar.accounts.selectors import staff_list
+from kramar.accounts.models import Department, User
+from kramar.accounts.selectors import departments_visible_to, staff_list
 from kramar.clients.enums import ClientKind, ClientSource, TimelineKind
 from kramar.clients.models import Client, Industry, Region
 from kramar.clients.selectors import clients_visible_to
@@ -77,6 +78,8 @@ class ClientForm(forms.Form):
 
 
 class ClientFilterForm(forms.Form):
+    """The client list's filters; ``selector_filters`` turns them into client_list arguments."""
+
     search = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All")), *ClientKind.choices]
@@ -90,10 +93,61 @@ class ClientFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False
     )
+    industry = forms.ModelChoiceField(
+        label=_("Industry"), queryset=Industry.objects.all(), required=False
+    )
+    manager = forms.ModelChoiceField(
+        label=_("Responsible manager"), queryset=User.objects.none(), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
     silent_days = forms.IntegerField(
         label=_("No contact for days"), required=False, min_value=0, max_value=36_500
     )
+    ordering = forms.ChoiceField(
+        label=_("Order by"),
+        required=False,
+        choices=[("name", _("Name")), ("-name", _("Name, backwards")),
+                 ("last_contact", _("Longest without contact")),
+                 ("-last_contact", _("Latest contact")), ("-created", _("Newest"))],
+    )  # fmt: skip
+
+    # Form field -> argument of clients.selectors.client_list (the saved views keep the latter).
+    RECORDS = {"region": "region_id", "industry": "industry_id", "manager": "manager_id",
+               "department": "department_id"}  # fmt: skip
+
+    def __init__(self, *args: Any, viewer: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        manager = cast(forms.ModelChoiceField, self.fields["manager"])
+        manager.queryset = staff_list(viewer=viewer)
+        department = cast(forms.ModelChoiceField, self.fields["department"])
+        department.queryset = departments_visible_to(viewer=viewer)
+
+    def selector_filters(self) -> dict[str, Any]:
+        """Return the valid, non-empty filters as keyword arguments of client_list."""
+        if not self.is_valid():
+            return {}
+        filters: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            if name in self.RECORDS:
+                filters[self.RECORDS[name]] = value.pk
+            else:
+                filters[name] = value
+        return filters
+
+    @classmethod
+    def query_for(cls, filters: dict[str, Any]) -> str:
+        """Return the list's query string for client_list arguments, in one canonical order."""
+        fields = {argument: field for field, argument in cls.RECORDS.items()}
+        return urlencode(sorted((fields.get(name, name), value) for name, value in filters.items()))
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("Name of the view"), max_length=80)
 
 
 class NoteForm(forms.Form):

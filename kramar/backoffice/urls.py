@@ -12,6 +12,12 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", people.token_revoke, name="token-revoke"),
     path("clients/", clients.client_list, name="client-list"),
     path("clients/new/", clients.client_create, name="client-create"),
+    path("clients/views/", clients.client_view_save, name="client-view-save"),
+    path(
+        "clients/views/<int:view_id>/delete/",
+        clients.client_view_delete,
+        name="client-view-delete",
+    ),
     path("clients/reassign/", clients.client_reassign, name="client-reassign"),
     path("clients/<int:client_id>/", clients.client_detail, name="client-detail"),
     path("clients/<int:client_id>/notes/", clients.client_add_note, name="client-add-note"),

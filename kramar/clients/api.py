@@ -1,5 +1,6 @@
 """The clients part of the JSON API: the same services, selectors and rules as the pages."""
 
+from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -45,6 +46,21 @@ class ClientFilters(Schema):
     role: Literal["", "customer", "supplier", "partner"] = ""
     silent_days: int | None = Field(None, ge=0, le=36_500)
     ordering: Literal["name", "-name", "last_contact", "-last_contact", "-created"] = "name"
+
+
+class SavedViewIn(Schema):
+    name: str = Field(..., min_length=1, max_length=80, pattern=r"^[^\x00]*$")
+    filters: ClientFilters | None = Field(None, description="The filters of GET /clients to keep.")
+
+
+class SavedViewOut(Schema):
+    id: int
+    name: str
+    filters: dict[str, Any] = Field(
+        ..., description="Arguments of GET /clients; apply them as its query parameters."
+    )
+    created_at: datetime
+    updated_at: datetime
 
 
 class TimelineFilters(Schema):
@@ -217,6 +233,40 @@ def client_merge(request: HttpRequest, client_id: Id, payload: MergeIn) -> Clien
     source = selectors.client_get(viewer=user, pk=payload.duplicate_id)
     services.client_merge(actor=user, source=source, target=target)
     return _fresh(user, target)
+
+
+@router.get(
+    "/client-views",
+    response={200: list[SavedViewOut], **problems(*AUTHENTICATED)},
+    summary="My saved client views (named filter sets of GET /clients)",
+)
+def saved_view_list(request: HttpRequest) -> Any:
+    user = require_permission(request, READ)
+    return list(selectors.saved_views_of(viewer=user))
+
+
+@router.post(
+    "/client-views",
+    response={200: SavedViewOut, **problems(*AUTHENTICATED, 400)},
+    summary="Keep filters under a name (the same name again replaces them)",
+)
+def saved_view_save(request: HttpRequest, payload: SavedViewIn) -> Any:
+    user = require_permission(request, READ)
+    given = payload.filters or ClientFilters.model_validate({})
+    filters = given.model_dump(mode="json", exclude_defaults=True)
+    return services.saved_view_save(owner=user, name=payload.name, filters=filters)
+
+
+@router.delete(
+    "/client-views/{view_id}",
+    response={204: None, **problems(*AUTHENTICATED, 404)},
+    summary="Delete one of my saved client views",
+)
+def saved_view_delete(request: HttpRequest, view_id: Id) -> Status:
+    user = require_permission(request, READ)
+    view = selectors.saved_view_get(viewer=user, pk=view_id)
+    services.saved_view_delete(owner=user, view=view)
+    return Status(204, None)
 
 
 @router.get("/regions", response={200: list[RefOut], **problems(*AUTHENTICATED)})

@@ -28,7 +28,7 @@ from kramar.clients.models import (
     Tag,
     TimelineEntry,
 )
-from kramar.clients.services import client_for_shop_user, fold
+from kramar.clients.services import client_for_shop_user, fold, saved_view_save
 
 CLIENTS_PER_MANAGER = {"small": 12, "medium": 300, "large": 3000}
 LATIN = dict(
@@ -145,9 +145,21 @@ def seed(context: Any) -> list[tuple[str, str, str]]:
         if manager.book < per_manager:
             Book(context, manager, regions, industries, tags).write(per_manager)
         context.progress(per_manager)
+        _save_views(manager, tags)
     _link_shop_customers()
     context.progress(1)
     return []
+
+
+def _save_views(manager: User, tags: list[Tag]) -> None:
+    """Give every demo manager the saved views a real one keeps (issue 4)."""
+    saved_view_save(owner=manager, name="Мовчать понад 90 днів", filters={
+        "silent_days": 90, "ordering": "last_contact",
+    })  # fmt: skip
+    saved_view_save(owner=manager, name="Компанії", filters={"kind": "company"})
+    saved_view_save(
+        owner=manager, name=tags[0].name, filters={"tag": tags[0].name, "ordering": "-created"}
+    )
 
 
 def _link_shop_customers() -> None:

@@ -80,3 +80,11 @@ class ClientsErrorCode(models.TextChoices):
     MERGE_TWO_ACCOUNTS = "clients.merge_two_accounts"
     ALREADY_MERGED = "clients.already_merged"
     UNKNOWN_FIELD = "clients.unknown_field"
+    VIEW_NAME_REQUIRED = "clients.view_name_required"
+    VIEW_BAD_FILTER = "clients.view_bad_filter"
+    VIEW_LIMIT = "clients.view_limit"
+
+
+# The orderings of the client list (selectors.client_list); the first is the default.
+CLIENT_LIST_ORDERINGS = ("name", "-name", "last_contact", "-last_contact", "-created")
+CLIENT_ROLES = ("customer", "supplier", "partner")

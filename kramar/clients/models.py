@@ -253,3 +253,33 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
+
+
+class SavedView(models.Model):
+    """A named set of client-list filters that one person keeps for themselves (issue 4, M4).
+
+    ``filters`` holds the arguments of :func:`kramar.clients.selectors.client_list` (only the
+    names in ``SAVED_VIEW_FILTERS``), checked by the service that writes it.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        related_name="client_views",
+        on_delete=models.CASCADE,
+    )
+    name = models.CharField(_("name"), max_length=80)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("saved client view")
+        verbose_name_plural = _("saved client views")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="clients_view_name_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

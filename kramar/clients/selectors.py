@@ -20,7 +20,15 @@ from kramar.accounts.enums import DepartmentKind
 from kramar.accounts.models import Department, User
 from kramar.accounts.selectors import is_active_staff
 from kramar.clients.enums import ClientKind
-from kramar.clients.models import Client, ClientEmail, ClientPhone, Industry, Region, TimelineEntry
+from kramar.clients.models import (
+    Client,
+    ClientEmail,
+    ClientPhone,
+    Industry,
+    Region,
+    SavedView,
+    TimelineEntry,
+)
 from kramar.clients.services import fold
 from kramar.core.errors import ApplicationError, CoreErrorCode, NotFoundError
 
@@ -127,7 +135,8 @@ def client_timeline(
     *, viewer: User, client: Client, kinds: Sequence[str] | None = None
 ) -> QuerySet[TimelineEntry]:
     """Return the client's history, newest first (one indexed query, M11)."""
-    client_get(viewer=viewer, pk=client.pk)  # visibility
+    if not clients_visible_to(viewer=viewer).filter(pk=client.pk).exists():
+        raise NotFoundError("clients.not_found", _("No such client."))
     entries = TimelineEntry.objects.filter(client=client).select_related("actor")
     if kinds:
         entries = entries.filter(kind__in=kinds)
@@ -191,3 +200,15 @@ def resolve_client_references(*, viewer: User, data: dict[str, Any]) -> dict[str
             )
         resolved["manager"] = manager
     return resolved
+
+
+def saved_views_of(*, viewer: User) -> QuerySet[SavedView]:
+    """Return the person's own saved client views, by name (nobody sees another's views)."""
+    return SavedView.objects.filter(owner_id=viewer.pk).order_by("name", "id")
+
+
+def saved_view_get(*, viewer: User, pk: int) -> SavedView:
+    view = saved_views_of(viewer=viewer).filter(pk=pk).first()
+    if view is None:
+        raise NotFoundError("clients.view_not_found", _("No such saved view."))
+    return view

@@ -22,7 +22,6 @@ from kramar.core.schemas import AUTHENTICATED, Id, problems
 from kramar.crm import selectors, services
 from kramar.crm.enums import DealStatus
 from kramar.crm.models import (
-    Activity,
     ActivityOutcome,
     Deal,
     LostReason,
@@ -35,6 +34,7 @@ from kramar.crm.schemas import (
     ActivityOut,
     ActivityOutcomeOut,
     CompleteIn,
+    CompletionOut,
     DealIn,
     DealListOut,
     DealOut,
@@ -291,10 +291,10 @@ def plan_template_apply(request: HttpRequest, payload: PlanTemplateApplyIn) -> S
 
 @router.post(
     "/activities/{activity_id}/complete",
-    response={200: ActivityOut, **problems(*AUTHENTICATED, 400, 404)},
-    summary="Record that the work is done and what came of it",
+    response={200: CompletionOut, **problems(*AUTHENTICATED, 400, 404)},
+    summary="Record that the work is done and what came of it (and plan the next step)",
 )
-def activity_complete(request: HttpRequest, activity_id: Id, payload: CompleteIn) -> Activity:
+def activity_complete(request: HttpRequest, activity_id: Id, payload: CompleteIn) -> Any:
     user = require_permission(request, "crm.change_activity")
     activity = selectors.activity_get(viewer=user, pk=activity_id)
     outcome = (
@@ -302,9 +302,35 @@ def activity_complete(request: HttpRequest, activity_id: Id, payload: CompleteIn
         if payload.outcome_id
         else None
     )
-    return services.activity_complete(
-        actor=user, activity=activity, outcome=outcome, result=payload.result
+    planned = None
+    if payload.next_step is None:
+        done = services.activity_complete(
+            actor=user, activity=activity, outcome=outcome, result=payload.result
+        )
+    else:
+        step = payload.next_step
+        require_permission(request, "crm.add_activity")
+        minutes = step.remind_before_minutes
+        done, planned = services.activity_complete_with_next_step(
+            actor=user,
+            activity=activity,
+            outcome=outcome,
+            result=payload.result,
+            next_step=services.NextStep(
+                kind=step.kind,
+                subject=step.subject,
+                due_at=step.due_at,
+                owner=_staff(step.owner_id, "next_step.owner_id") if step.owner_id else None,
+                remind_before=None if minutes is None else timedelta(minutes=minutes),
+            ),
+        )
+    done = selectors.activity_get(viewer=user, pk=done.pk)
+    # The answer is the activity with two facts beside it (CompletionOut reads them as fields).
+    done.next_step = selectors.activity_get(viewer=user, pk=planned.pk) if planned else None  # type: ignore[attr-defined]
+    done.deal_needs_next_step = done.deal is not None and selectors.deal_needs_next_step(  # type: ignore[attr-defined]
+        deal=done.deal
     )
+    return done
 
 
 @router.get(
@@ -312,6 +338,10 @@ def activity_complete(request: HttpRequest, activity_id: Id, payload: CompleteIn
     response={200: MyDayOut, **problems(*AUTHENTICATED)},
     summary="My overdue work and my work for today",
 )
-def my_day(request: HttpRequest) -> dict[str, list[Activity]]:
+def my_day(request: HttpRequest) -> dict[str, list[Any]]:
     user = require_permission(request, VIEW_ACTIVITY)
-    return {part: list(work) for part, work in selectors.my_day(viewer=user).items()}
+    work: dict[str, list[Any]] = {
+        part: list(activities) for part, activities in selectors.my_day(viewer=user).items()
+    }
+    work["deals_without_next_step"] = list(selectors.deals_without_next_step(viewer=user)[:50])
+    return work

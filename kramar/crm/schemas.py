@@ -216,14 +216,38 @@ class ActivityIn(Schema):
     remind_before_minutes: int | None = Field(None, ge=0, le=525_600)
 
 
+class NextStepIn(Schema):
+    kind: ActivityKind
+    subject: str = Field(..., min_length=1, max_length=200, pattern=NO_NUL)
+    due_at: ApiDatetime | None = None
+    owner_id: Id | None = Field(None, description="Who does the work; yourself when omitted.")
+    remind_before_minutes: int | None = Field(None, ge=0, le=525_600)
+
+
 class CompleteIn(Schema):
     outcome_id: Id | None = Field(None, description="One of /activity-outcomes; required.")
     result: str = Field("", max_length=10_000, pattern=NO_NUL)
+    next_step: NextStepIn | None = Field(
+        None,
+        description="The next piece of work with the same client and deal, planned in the same "
+        "transaction. Every open deal needs one: give it when completing the deal's last "
+        "planned work.",
+    )
+
+
+class CompletionOut(ActivityOut):
+    next_step: ActivityOut | None = Field(..., description="The work planned with it, if any.")
+    deal_needs_next_step: bool = Field(
+        ..., description="The deal is open and nothing is planned for it: plan the next step."
+    )
 
 
 class MyDayOut(Schema):
     overdue: list[ActivityOut]
     today: list[ActivityOut]
+    deals_without_next_step: list[DealListOut] = Field(
+        ..., description="My open deals with no planned work (at most 50)."
+    )
 
 
 class PlanTemplateStepOut(Schema):

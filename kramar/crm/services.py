@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -383,3 +384,41 @@ def activity_complete(
         details={"result": activity.result} if activity.result else None,
     )
     return activity
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The work planned in the same breath as completing the last (every open deal needs one)."""
+
+    kind: ActivityKind
+    subject: str
+    due_at: datetime | None
+    owner: User | None = None
+    remind_before: timedelta | None = None
+
+
+@transaction.atomic
+def activity_complete_with_next_step(
+    *,
+    actor: User,
+    activity: Activity,
+    outcome: ActivityOutcome | None,
+    result: str = "",
+    next_step: NextStep,
+    now: datetime | None = None,
+) -> tuple[Activity, Activity]:
+    """Complete the work and plan the next step for the same client and deal, all or nothing."""
+    done = activity_complete(
+        actor=actor, activity=activity, outcome=outcome, result=result, now=now
+    )
+    planned = activity_plan(
+        actor=actor,
+        client=done.client,
+        deal=done.deal,
+        kind=next_step.kind,
+        subject=next_step.subject,
+        due_at=next_step.due_at,
+        owner=next_step.owner,
+        remind_before=next_step.remind_before,
+    )
+    return done, planned

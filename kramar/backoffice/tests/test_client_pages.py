@@ -188,3 +188,55 @@ def test_a_manager_cannot_reassign_and_invisible_clients_are_refused(client_for,
     )
     elsewhere.refresh_from_db()
     assert elsewhere.manager is None
+
+
+def _fill_card(manager, company, size):
+    """Give a company ``size`` contacts, deals, planned calls, notes and a look-alike."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from kramar.clients.services import timeline_record
+    from kramar.crm.enums import ActivityKind
+    from kramar.crm.models import Pipeline
+    from kramar.crm.services import activity_plan, deal_create
+
+    wholesale = Pipeline.objects.get(code="wholesale")
+    for number in range(size):
+        ClientFactory(manager=manager, company=company, tags=["опт", f"t{number}"])
+        deal = deal_create(
+            actor=manager, client=company, pipeline=wholesale, title=f"Угода {number}",
+            manager=manager, amount=Decimal("1000.00"),
+        )  # fmt: skip
+        activity_plan(
+            actor=manager, client=company, deal=deal, kind=ActivityKind.CALL,
+            subject=f"Дзвінок {number}", due_at=timezone.now() + timedelta(days=number),
+        )  # fmt: skip
+        timeline_record(client=company, kind=TimelineKind.NOTE, summary=f"Нотатка {number}")
+        CompanyFactory(manager=manager, name=f"{company.name}", emails=[f"dup{number}@x.test"])
+
+
+def test_the_card_costs_the_same_queries_however_much_it_shows(
+    client_for, manager, django_assert_max_num_queries
+):
+    """The card's query count does not grow with its contacts, deals, plan and history (M4)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = CompanyFactory(manager=manager, name="ТОВ Мала")
+    big = CompanyFactory(manager=manager, name="ТОВ Велика")
+    _fill_card(manager, small, 1)
+    _fill_card(manager, big, 25)
+    office = client_for(manager)
+    office.get(f"/office/clients/{small.pk}/")  # warm the session and caches
+    counts = []
+    for company in (small, big):
+        with CaptureQueriesContext(connection) as queries:
+            page = office.get(f"/office/clients/{company.pk}/")
+        assert page.status_code == 200
+        counts.append(len(queries))
+    html = page.content.decode()
+    assert "Угода 24" in html and "Дзвінок 24" in html and "Нотатка 24" in html
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 26, counts

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +18,7 @@ from kramar.backoffice.clients_forms import (
     ClientForm,
     NoteForm,
     ReassignForm,
+    SavedViewForm,
     TimelineFilterForm,
 )
 from kramar.backoffice.deals_forms import PlanForm, PlanTemplateForm
@@ -37,28 +39,66 @@ class HtmxHttpRequest(HttpRequest):
 @office_view("clients.view_client")
 def client_list(request: HtmxHttpRequest) -> HttpResponse:
     viewer: User = request.user  # type: ignore[assignment]
-    filters = ClientFilterForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    clients = selectors.client_list(
-        viewer=viewer,
-        search=data.get("search") or "",
-        kind=data.get("kind") or "",
-        role=data.get("role") or "",
-        region_id=data["region"].pk if data.get("region") else None,
-        tag=data.get("tag") or "",
-        silent_days=data.get("silent_days"),
-        ordering=request.GET.get("ordering", "name"),
-    )
+    filters = ClientFilterForm(request.GET or None, viewer=viewer)
+    clients = selectors.client_list(viewer=viewer, **filters.selector_filters())
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    current = ClientFilterForm.query_for(filters.selector_filters())
+    views = [
+        (view, ClientFilterForm.query_for(view.filters))
+        for view in selectors.saved_views_of(viewer=viewer)
+    ]
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "current_query": current,
+        "saved_views": views,
+        "view_form": SavedViewForm(),
+    }
     if viewer.has_perm("clients.reassign_client"):
         context["reassign_form"] = ReassignForm(viewer=viewer)
     template = "backoffice/clients/list.html"
     if request.htmx and request.htmx.target == "client-rows":
         template += "#rows"
     return render(request, template, context)
+
+
+@office_view("clients.view_client")
+@require_POST
+def client_view_save(request: HttpRequest) -> HttpResponse:
+    """Keep the list's current filters under a name, for oneself."""
+    viewer: User = request.user  # type: ignore[assignment]
+    form = SavedViewForm(request.POST)
+    query = request.POST.get("query", "")
+    filters = ClientFilterForm(QueryDict(query), viewer=viewer)
+    if not form.is_valid():
+        messages.error(request, _("Give the view a name of up to 80 characters."))
+    elif query and not filters.is_valid():
+        messages.error(request, _("These filters cannot be kept: correct them first."))
+    else:
+        try:
+            view = services.saved_view_save(
+                owner=viewer, name=form.cleaned_data["name"], filters=filters.selector_filters()
+            )
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(
+        f"{reverse('backoffice:client-list')}?{query}" if query else "backoffice:client-list"
+    )
+
+
+@office_view("clients.view_client")
+@require_POST
+def client_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
+    viewer: User = request.user  # type: ignore[assignment]
+    view = selectors.saved_view_get(viewer=viewer, pk=view_id)
+    services.saved_view_delete(owner=viewer, view=view)
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+    return redirect("backoffice:client-list")
 
 
 @office_view("clients.add_client")

@@ -21,10 +21,18 @@ from kramar.clients.services.records import (
     normalize_phone,
     person_display_name,
 )
+from kramar.clients.services.saved_views import (
+    SAVED_VIEW_FILTERS,
+    clean_view_filters,
+    saved_view_delete,
+    saved_view_save,
+)
 from kramar.clients.services.timeline import timeline_record
 
 __all__ = [
+    "SAVED_VIEW_FILTERS",
     "UPDATABLE_FIELDS",
+    "clean_view_filters",
     "client_add_email",
     "client_add_phone",
     "client_assign_manager",
@@ -39,5 +47,7 @@ __all__ = [
     "normalize_email",
     "normalize_phone",
     "person_display_name",
+    "saved_view_delete",
+    "saved_view_save",
     "timeline_record",
 ]

@@ -184,3 +184,87 @@ def test_a_plan_template_is_applied_through_the_api_m13(client_for, make_staff):
         content_type="application/json",
     )
     assert denied.status_code == 404
+
+
+# --- The next step (every open deal has planned work) -------------------------------------------
+
+
+def _planned_call(manager, deal):
+    return activity_plan(
+        actor=manager, client=deal.client, deal=deal, kind=ActivityKind.CALL,
+        subject="Дзвінок", due_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+
+
+def test_completing_the_last_work_of_an_open_deal_says_it_needs_a_next_step(
+    client_for, manager, deal
+):
+    call = _planned_call(manager, deal)
+    api = client_for(manager)
+    done = api.post(
+        f"/api/activities/{call.pk}/complete",
+        {"outcome_id": outcome_id("reached-agreed")},
+        content_type=JSON,
+    ).json()
+    assert done["deal_needs_next_step"] is True
+    assert done["next_step"] is None
+    stalled = api.get("/api/my-day").json()["deals_without_next_step"]
+    assert [row["id"] for row in stalled] == [deal.pk]
+
+
+def test_the_next_step_is_planned_with_the_completion_in_one_transaction(client_for, manager, deal):
+    call = _planned_call(manager, deal)
+    api = client_for(manager)
+    response = api.post(
+        f"/api/activities/{call.pk}/complete",
+        {
+            "outcome_id": outcome_id("reached-agreed"),
+            "result": "Чекають пропозицію",
+            "next_step": {
+                "kind": "email",
+                "subject": "Надіслати пропозицію",
+                "due_at": "2031-05-05T09:00:00+03:00",
+                "remind_before_minutes": 15,
+            },
+        },
+        content_type=JSON,
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["completed_at"] is not None
+    assert body["deal_needs_next_step"] is False
+    follow_up = Activity.objects.get(pk=body["next_step"]["id"])
+    assert (follow_up.deal_id, follow_up.client_id, follow_up.owner_id) == (
+        deal.pk, deal.client_id, manager.pk,
+    )  # fmt: skip
+    assert follow_up.completed_at is None
+    assert follow_up.remind_before == timedelta(minutes=15)
+    assert api.get("/api/my-day").json()["deals_without_next_step"] == []
+
+
+def test_a_bad_next_step_leaves_the_work_not_done(client_for, manager, deal):
+    call = _planned_call(manager, deal)
+    api = client_for(manager)
+    url = f"/api/activities/{call.pk}/complete"
+    unknown_owner = api.post(
+        url,
+        {
+            "outcome_id": outcome_id("reached-agreed"),
+            "next_step": {"kind": "call", "subject": "Ще раз", "owner_id": 999_999},
+        },
+        content_type=JSON,
+    )
+    assert unknown_owner.status_code == 400
+    assert unknown_owner.json()["extra"] == {"field": "next_step.owner_id"}
+    blank = api.post(
+        url,
+        {
+            "outcome_id": outcome_id("reached-agreed"),
+            "next_step": {"kind": "call", "subject": "   "},
+        },
+        content_type=JSON,
+    )
+    assert blank.status_code == 400
+    call.refresh_from_db()
+    assert call.completed_at is None
+    assert Activity.objects.count() == 1

@@ -7,7 +7,8 @@ from kramar.accounts.enums import Role
 from kramar.accounts.models import Department, User
 from kramar.accounts.selectors import user_roles
 from kramar.cases.models import ServiceCase
-from kramar.clients.models import Client, TimelineEntry
+from kramar.clients.models import Client, SavedView, TimelineEntry
+from kramar.clients.selectors import client_list
 from kramar.crm.models import Activity, Deal
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,10 @@ def test_every_manager_has_a_book_of_clients_and_every_customer_is_a_client():
     assert not User.objects.filter(is_staff=False, client__isnull=True).exists()
     silent = Client.objects.filter(manager__isnull=False, last_contact_at__isnull=True)
     assert silent.exists()  # the "no contact for long" indicator has something to show
+    for manager in managers:
+        views = {view.name: view.filters for view in SavedView.objects.filter(owner=manager)}
+        assert views["Мовчать понад 90 днів"] == {"silent_days": 90, "ordering": "last_contact"}
+        assert client_list(viewer=manager, **views["Компанії"]).exists()
 
 
 def test_every_manager_has_open_won_and_lost_deals_and_work_to_do_m13_m17():
