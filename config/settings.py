@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kramar.accounts",
     "kramar.notifications",
     "kramar.clients",
+    "kramar.catalog",
     "kramar.crm",
     "kramar.cases",
     "kramar.storefront",

@@ -138,6 +138,12 @@ def seed(context) -> list[tuple[str, str, str]]:
             "Ганна Рахункова",
             _department("accounting", "Бухгалтерія", DepartmentKind.ACCOUNTING),
         ),
+        (
+            Role.SHOP_MANAGER,
+            "shop",
+            "Остап Складенко",
+            _department("shop", "Магазин і склад", DepartmentKind.SHOP),
+        ),
     ]
     for role, local, name, department in singles:
         email = f"{local}@{DEMO_DOMAIN}"
@@ -203,4 +209,4 @@ def _bulk_customers(context, count: int) -> None:
 
 def work_units(scale_name: str) -> int:
     scale = SCALES[scale_name]
-    return 5 + scale.sales_departments * (1 + scale.managers_per_department) + scale.customers
+    return 6 + scale.sales_departments * (1 + scale.managers_per_department) + scale.customers

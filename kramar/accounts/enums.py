@@ -8,6 +8,7 @@ class DepartmentKind(models.TextChoices):
     MARKETING = "marketing", _("Marketing")
     SERVICE = "service", _("After-sales service")
     ACCOUNTING = "accounting", _("Accounting")
+    SHOP = "shop", _("Shop and warehouse")
 
 
 class Role(models.TextChoices):
@@ -19,6 +20,7 @@ class Role(models.TextChoices):
     MARKETING = "marketing", _("Marketing")
     AFTER_SALES = "after_sales", _("After-sales service")
     ACCOUNTANT = "accountant", _("Accountant")
+    SHOP_MANAGER = "shop_manager", _("Shop manager")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
