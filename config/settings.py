@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kramar.notifications",
     "kramar.clients",
     "kramar.catalog",
+    "kramar.cart",
     "kramar.crm",
     "kramar.cases",
     "kramar.storefront",
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kramar.core.context_processors.kramar",
                 "kramar.backoffice.context_processors.office",
+                "kramar.storefront.context_processors.shop",
             ],
         },
     }

@@ -6,3 +6,10 @@ class StorefrontConfig(AppConfig):
     name = "kramar.storefront"
     label = "storefront"
     verbose_name = _("Shop front")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from kramar.storefront.signals import merge_visitor_cart
+
+        user_logged_in.connect(merge_visitor_cart, dispatch_uid="kramar-merge-visitor-cart")

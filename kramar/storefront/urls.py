@@ -1,9 +1,16 @@
 from django.urls import path
 
-from kramar.storefront import views
+from kramar.storefront.views import account, cart, home
 
 app_name = "storefront"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("cart/", cart.cart_detail, name="cart"),
+    path("cart/add/", cart.cart_add, name="cart-add"),
+    path("cart/lines/<int:variant_id>/", cart.cart_line_update, name="cart-line"),
+    path("account/", account.account, name="account"),
+    path("account/login/", account.ShopLoginView.as_view(), name="login"),
+    path("account/logout/", account.ShopLogoutView.as_view(), name="logout"),
+    path("account/sign-up/", account.sign_up, name="sign-up"),
 ]

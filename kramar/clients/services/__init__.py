@@ -20,6 +20,7 @@ from kramar.clients.services.records import (
     normalize_email,
     normalize_phone,
     person_display_name,
+    shop_customer_register,
 )
 from kramar.clients.services.saved_views import (
     SAVED_VIEW_FILTERS,
@@ -49,5 +50,6 @@ __all__ = [
     "person_display_name",
     "saved_view_delete",
     "saved_view_save",
+    "shop_customer_register",
     "timeline_record",
 ]

@@ -362,3 +362,20 @@ def clients_assign_manager_bulk(
         client_assign_manager(actor=actor, client=client, manager=manager)
         changed += before != (manager.pk if manager else None)
     return changed
+
+
+@transaction.atomic
+def shop_customer_register(
+    *, email: str, password: str, full_name: str = "", phone: str = "", language: str = "uk"
+) -> tuple[User, Client]:
+    """Open a shop account and make it a CRM client in the same transaction (one record, M10).
+
+    The phone is checked (and normalised) before anything is written.
+    """
+    from kramar.accounts.services import customer_register
+
+    number = normalize_phone(phone) if phone.strip() else ""
+    user = customer_register(
+        email=email, password=password, full_name=full_name, phone=number, language=language
+    )
+    return user, client_for_shop_user(user=user)

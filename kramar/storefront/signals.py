@@ -1,0 +1,22 @@
+"""Entry points the shop hangs on Django's auth events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from kramar.accounts.models import User
+from kramar.cart.selectors import open_cart
+from kramar.cart.services import cart_merge
+from kramar.storefront.cart_session import SESSION_KEY
+
+
+def merge_visitor_cart(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    """At sign-in, move what the visitor put in the cart into the customer's cart (issue 3)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    token = request.session.pop(SESSION_KEY, None)
+    visitor_cart = open_cart(user=None, token=token)
+    if visitor_cart is not None:
+        cart_merge(source=visitor_cart, user=user)

@@ -1,0 +1,1 @@
+"""The shop's pages. Each module is one subject: home, catalogue, cart, account, checkout."""

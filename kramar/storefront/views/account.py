@@ -1,0 +1,75 @@
+"""The customer's account: sign in, sign up (which makes them a CRM client), sign out."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kramar.clients.services import shop_customer_register
+from kramar.core.errors import ApplicationError
+from kramar.storefront.forms import ShopAuthenticationForm, SignUpForm
+
+SERVICE_FIELDS = {"email": "email", "password": "password", "phones": "phone"}
+
+
+class ShopLoginView(LoginView):
+    template_name = "storefront/account/login.html"
+    authentication_form = ShopAuthenticationForm
+    redirect_authenticated_user = True
+    next_page = "storefront:account"
+
+
+class ShopLogoutView(LogoutView):
+    next_page = "storefront:home"
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("storefront:account")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, _client = shop_customer_register(
+                email=data["email"],
+                password=data["password"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                language=get_language() or "uk",
+            )
+        except ApplicationError as error:
+            form.add_error(SERVICE_FIELDS.get(str(error.extra.get("field"))), str(error.message))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect(_next(request) or "storefront:account")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "storefront/account/sign_up.html",
+        {"form": form, "next": _next(request)},
+        status=status,
+    )
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), "storefront:login")
+    return render(request, "storefront/account/home.html")
