@@ -80,6 +80,7 @@ REFERENCE_DATA = [
     "kramar.clients.migrations.0002_regions_and_industries",
     "kramar.crm.migrations.0002_default_pipelines",
     "kramar.crm.migrations.0004_default_plan_templates",
+    "kramar.orders.migrations.0002_delivery_methods",
 ]
 
 

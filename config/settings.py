@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kramar.clients",
     "kramar.catalog",
     "kramar.cart",
+    "kramar.orders",
     "kramar.crm",
     "kramar.cases",
     "kramar.storefront",

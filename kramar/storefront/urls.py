@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kramar.storefront.views import account, cart, home
+from kramar.storefront.views import account, cart, checkout, home
 
 app_name = "storefront"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("cart/", cart.cart_detail, name="cart"),
     path("cart/add/", cart.cart_add, name="cart-add"),
     path("cart/lines/<int:variant_id>/", cart.cart_line_update, name="cart-line"),
+    path("checkout/", checkout.checkout, name="checkout"),
+    path("orders/<str:token>/", checkout.order_detail, name="order"),
     path("account/", account.account, name="account"),
     path("account/login/", account.ShopLoginView.as_view(), name="login"),
     path("account/logout/", account.ShopLogoutView.as_view(), name="logout"),

@@ -379,3 +379,29 @@ def shop_customer_register(
         email=email, password=password, full_name=full_name, phone=number, language=language
     )
     return user, client_for_shop_user(user=user)
+
+
+@transaction.atomic
+def client_for_guest(*, email: str, full_name: str, phone: str = "") -> Client:
+    """Return the client a guest checkout belongs to: the person with this e-mail, else a new one.
+
+    Every buyer is a CRM client (M10), with or without an account; when the guest signs up
+    later, :func:`client_for_shop_user` links the account to this same record.
+    """
+    email = normalize_email(email)
+    known = (
+        Client.objects.select_for_update()
+        .filter(kind=ClientKind.PERSON, merged_into__isnull=True, emails__email=email)
+        .order_by("pk")
+        .first()
+    )
+    if known is not None:
+        return known
+    return client_create(
+        actor=None,
+        kind=ClientKind.PERSON,
+        name=" ".join(full_name.split()) or email,
+        emails=[email],
+        phones=[phone] if phone else [],
+        source=ClientSource.SITE,
+    )

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_http_methods
 
 from kramar.clients.services import shop_customer_register
 from kramar.core.errors import ApplicationError
+from kramar.orders.selectors import orders_of_customer
 from kramar.storefront.forms import ShopAuthenticationForm, SignUpForm
 
-SERVICE_FIELDS = {"email": "email", "password": "password", "phones": "phone"}
+# Where a service error about a field shows on the sign-up form.
+SERVICE_FIELDS = {"email": "email", "password": "password", "phones": "phone"}  # nosec B105
 
 
 class ShopLoginView(LoginView):
@@ -72,4 +74,5 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 def account(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), "storefront:login")
-    return render(request, "storefront/account/home.html")
+    orders = orders_of_customer(user=request.user)[:100]
+    return render(request, "storefront/account/home.html", {"orders": orders})

@@ -1,0 +1,356 @@
+"""Writes of the orders app: placing an order from a cart (the checkout), and its life after.
+
+Placing an order locks the stock rows of every variant it needs, always in primary-key order (so
+two checkouts can never wait for each other in a cycle), checks what is left, allocates, and
+writes the order, its lines and events in that one transaction. Nothing is ever sold beyond the
+stock: the check happens under the lock, and a database constraint (allocated <= on hand) backs
+it up. The same checkout key placed twice yields the first order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kramar.accounts.models import User
+from kramar.cart.enums import CartStatus
+from kramar.cart.models import Cart
+from kramar.cart.selectors import cart_priced
+from kramar.catalog.models import Stock
+from kramar.catalog.pricing import vat_in
+from kramar.clients.enums import TimelineKind
+from kramar.clients.models import Client, Region
+from kramar.clients.services import (
+    client_for_guest,
+    client_for_shop_user,
+    normalize_email,
+    normalize_phone,
+    timeline_record,
+)
+from kramar.core.errors import ApplicationError
+from kramar.core.money import quantize
+from kramar.orders.enums import (
+    RESERVATION_TIME,
+    DeliveryKind,
+    OrderEventKind,
+    OrdersErrorCode,
+    OrderStatus,
+    PaymentMethod,
+    PaymentStatus,
+    SalesChannel,
+)
+from kramar.orders.models import Allocation, DeliveryMethod, Order, OrderEvent, OrderLine
+
+
+@dataclass(frozen=True)
+class CheckoutDetails:
+    """What the buyer tells the checkout; every field is checked by :func:`order_place`."""
+
+    full_name: str
+    email: str
+    phone: str
+    delivery_method: DeliveryMethod
+    region: Region
+    city: str
+    payment_method: PaymentMethod | str
+    address: str = ""
+    post_branch: str = ""
+    comment: str = ""
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
+
+
+def _bad(code: OrdersErrorCode, message: str, field: str) -> ApplicationError:
+    return ApplicationError(code, message, extra={"field": field})
+
+
+def _checked(details: CheckoutDetails) -> dict[str, Any]:
+    """Return the details cleaned and normalised, or refuse the first wrong one."""
+    full_name = " ".join(details.full_name.split())
+    if not full_name or len(full_name) > 150:
+        raise _bad(OrdersErrorCode.BAD_CONTACT, _("Give your name."), "full_name")
+    try:
+        email = normalize_email(details.email)
+        phone = normalize_phone(details.phone)
+    except ApplicationError as error:
+        field = "email" if error.extra.get("field") == "emails" else "phone"
+        raise _bad(OrdersErrorCode.BAD_CONTACT, str(error.message), field) from None
+    method = details.delivery_method
+    if not method.is_active:
+        raise _bad(OrdersErrorCode.BAD_DELIVERY, _("Choose a delivery we offer."), "delivery")
+    city = " ".join(details.city.split())
+    if not city or len(city) > 100:
+        raise _bad(OrdersErrorCode.BAD_DELIVERY, _("Give the city or village."), "city")
+    address = " ".join(details.address.split())
+    if method.kind == DeliveryKind.COURIER and not address:
+        raise _bad(OrdersErrorCode.BAD_DELIVERY, _("A courier needs the address."), "address")
+    branch = details.post_branch.strip().lstrip("№#").strip()
+    if method.kind == DeliveryKind.POST and not (branch.isdigit() and 0 < len(branch) <= 6):
+        raise _bad(
+            OrdersErrorCode.BAD_DELIVERY,
+            _("Give the number of the post office branch (digits only)."),
+            "post_branch",
+        )
+    try:
+        payment = PaymentMethod(details.payment_method)
+    except ValueError:
+        raise _bad(
+            OrdersErrorCode.BAD_PAYMENT_METHOD, _("Choose how to pay."), "payment_method"
+        ) from None
+    return {
+        "full_name": full_name,
+        "email": email,
+        "phone": phone,
+        "delivery_method": method,
+        "delivery_region": details.region,
+        "city": city,
+        "address": address[:255] if method.kind == DeliveryKind.COURIER else "",
+        "post_branch": branch if method.kind == DeliveryKind.POST else "",
+        "comment": details.comment.strip()[:2000],
+        "payment_method": payment,
+        "utm_source": details.utm_source.strip()[:100],
+        "utm_medium": details.utm_medium.strip()[:100],
+        "utm_campaign": details.utm_campaign.strip()[:100],
+    }
+
+
+def _lock_and_allocate(wanted: dict[int, int]) -> dict[int, list[tuple[Stock, int]]]:
+    """Lock the stock rows of the wanted variants (in pk order) and split each quantity over the
+    warehouses in their order; refuse the whole order if any variant falls short."""
+    rows = list(
+        Stock.objects.select_for_update(of=("self",))
+        .filter(variant_id__in=list(wanted), warehouse__is_active=True)
+        .select_related("warehouse", "variant__product")
+        .order_by("pk")
+    )
+    by_variant: dict[int, list[Stock]] = defaultdict(list)
+    for stock in sorted(rows, key=lambda s: (s.warehouse.position, s.warehouse.code)):
+        by_variant[stock.variant_id].append(stock)
+    plan: dict[int, list[tuple[Stock, int]]] = {}
+    for variant_id, quantity in wanted.items():
+        stocks = by_variant.get(variant_id, [])
+        available = sum(stock.available for stock in stocks)
+        if available < quantity:
+            raise ApplicationError(
+                OrdersErrorCode.OUT_OF_STOCK,
+                _("Not enough in stock: %(available)d left.") % {"available": available},
+                extra={"variant_id": variant_id, "available": available},
+                status=409,
+            )
+        left, plan[variant_id] = quantity, []
+        for stock in stocks:
+            take = min(left, stock.available)
+            if take:
+                plan[variant_id].append((stock, take))
+                left -= take
+    return plan
+
+
+def _client_for(user: User | None, details: dict[str, Any]) -> Client:
+    if user is not None and user.is_authenticated and not user.is_staff:
+        return client_for_shop_user(user=user)
+    return client_for_guest(
+        email=details["email"], full_name=details["full_name"], phone=details["phone"]
+    )
+
+
+def _dimensions(client: Client) -> dict[str, Any]:
+    """The sale's dimensions as they are now (M18): kept on the order for ever after."""
+    company = client.company
+    return {
+        "manager_id": client.manager_id or (company.manager_id if company else None),
+        "department_id": client.department_id or (company.department_id if company else None),
+        "client_region_id": client.region_id or (company.region_id if company else None),
+        "industry_id": client.industry_id or (company.industry_id if company else None),
+        "client_kind": (company or client).kind,
+    }
+
+
+def order_place(
+    *,
+    cart: Cart,
+    checkout_key: str,
+    details: CheckoutDetails,
+    user: User | None = None,
+    channel: SalesChannel = SalesChannel.WEB,
+    now: datetime | None = None,
+) -> Order:
+    """Turn the cart into an order: check, lock, allocate, write. One key, one order."""
+    key = (checkout_key or "").strip()
+    if not 16 <= len(key) <= 64:
+        raise ApplicationError(
+            OrdersErrorCode.BAD_KEY, _("This checkout form is out of date: open it again.")
+        )
+    existing = Order.objects.filter(checkout_key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        return _place(cart=cart, key=key, details=details, user=user, channel=channel, now=now)
+    except IntegrityError:
+        # The same checkout was placed in parallel (double click, two tabs) and won the race.
+        existing = Order.objects.filter(checkout_key=key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _place(
+    *,
+    cart: Cart,
+    key: str,
+    details: CheckoutDetails,
+    user: User | None,
+    channel: SalesChannel,
+    now: datetime | None,
+) -> Order:
+    now = now or timezone.now()
+    clean = _checked(details)
+    cart = Cart.objects.select_for_update().get(pk=cart.pk)
+    if cart.status != CartStatus.OPEN:
+        existing = Order.objects.filter(checkout_key=key).first()
+        if existing is not None:
+            return existing
+        raise ApplicationError(
+            OrdersErrorCode.EMPTY_CART, _("This cart was checked out already."), status=409
+        )
+    priced = cart_priced(cart)
+    if not priced.lines:
+        raise ApplicationError(OrdersErrorCode.EMPTY_CART, _("The cart is empty."))
+    # Stock is judged under the lock below; here only what is no longer sold at all.
+    gone = [line for line in priced.lines if not line.for_sale]
+    if gone:
+        raise ApplicationError(
+            OrdersErrorCode.CART_HAS_PROBLEMS,
+            _("“%(name)s” is no longer on sale: take it out of the cart.")
+            % {"name": gone[0].variant},
+            extra={"variant_id": gone[0].variant.pk},
+            status=409,
+        )
+    plan = _lock_and_allocate({line.variant.pk: line.quantity for line in priced.lines})
+    client = _client_for(user, clean)
+    payment = clean["payment_method"]
+    method: DeliveryMethod = clean["delivery_method"]
+    subtotal = priced.subtotal
+    delivery_price = (
+        Decimal("0.00") if method.free_from is not None and subtotal >= method.free_from
+        else method.price
+    )  # fmt: skip
+    order = Order.objects.create(
+        checkout_key=key,
+        user=user if user is not None and user.is_authenticated else None,
+        client=client,
+        status=OrderStatus.NEW,
+        payment_status=PaymentStatus.ON_DELIVERY
+        if payment == PaymentMethod.CASH_ON_DELIVERY
+        else PaymentStatus.AWAITING,
+        reserved_until=now + RESERVATION_TIME if payment == PaymentMethod.CARD else None,
+        placed_at=now,
+        subtotal=subtotal,
+        delivery_price=delivery_price,
+        total=quantize(subtotal + delivery_price),
+        vat_total=quantize(priced.vat + vat_in(delivery_price, "20")),
+        channel=channel,
+        **clean,
+        **_dimensions(client),
+    )
+    order.number = f"{now:%y}-{order.pk:06d}"
+    order.save(update_fields=["number"])
+    allocations = []
+    for line in priced.lines:
+        variant = line.variant
+        order_line = OrderLine.objects.create(
+            order=order,
+            variant=variant,
+            sku=variant.sku,
+            product_name=variant.product.name,
+            variant_name=variant.name,
+            product_group_id=variant.product.group_id,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            total=line.total,
+            vat_rate=variant.product.vat_rate,
+            vat_amount=line.vat,
+            unit_cost=variant.cost,
+        )
+        for stock, quantity in plan[variant.pk]:
+            allocations.append(Allocation(line=order_line, stock=stock, quantity=quantity))
+            Stock.objects.filter(pk=stock.pk).update(allocated=F("allocated") + quantity)
+    Allocation.objects.bulk_create(allocations)
+    cart.status = CartStatus.ORDERED
+    cart.save(update_fields=["status", "updated_at"])
+    OrderEvent.objects.create(
+        order=order, kind=OrderEventKind.PLACED, actor=order.user,
+        details={"total": str(order.total), "payment_method": payment},
+    )  # fmt: skip
+    timeline_record(
+        client=client,
+        kind=TimelineKind.ORDER,
+        summary=_("Order %(number)s placed: %(total)s UAH")
+        % {"number": order.number, "total": order.total},
+        actor=order.user,
+        occurred_at=now,
+        source=order,
+        details={"channel": channel, "items": priced.items},
+        contact=True,
+    )
+    _after_placing(order)
+    return order
+
+
+def _after_placing(order: Order) -> None:
+    from kramar.orders.tasks import order_email, order_reservation_expire
+
+    order_id, kind = order.pk, "placed"
+    transaction.on_commit(lambda: order_email.enqueue(order_id, kind))
+    if order.reserved_until is not None:
+        until = order.reserved_until
+        transaction.on_commit(
+            lambda: order_reservation_expire.using(run_after=until).enqueue(order_id)
+        )
+
+
+def _release(order: Order) -> None:
+    """Give the order's allocated units back to stock (the rows locked in pk order)."""
+    allocations = list(
+        Allocation.objects.filter(line__order=order).select_related("stock").order_by("stock_id")
+    )
+    list(
+        Stock.objects.select_for_update()
+        .filter(pk__in={a.stock_id for a in allocations})
+        .order_by("pk")
+    )
+    for allocation in allocations:
+        Stock.objects.filter(pk=allocation.stock_id).update(
+            allocated=F("allocated") - allocation.quantity
+        )
+    Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
+
+
+@transaction.atomic
+def order_reservation_expire(*, order: Order, now: datetime | None = None) -> bool:
+    """Release the goods of a card order whose payment did not arrive in time; True if it did."""
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if (
+        order.payment_status != PaymentStatus.AWAITING
+        or order.reserved_until is None
+        or order.reserved_until > now
+        or order.status == OrderStatus.CANCELLED
+    ):
+        return False
+    _release(order)
+    order.status = OrderStatus.CANCELLED
+    order.payment_status = PaymentStatus.EXPIRED
+    order.save(update_fields=["status", "payment_status", "updated_at"])
+    OrderEvent.objects.create(order=order, kind=OrderEventKind.RESERVATION_EXPIRED)
+    return True

@@ -1,0 +1,109 @@
+"""The checkout page: contact, delivery, payment, then one order (issue 3, M10)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kramar.cart.selectors import cart_priced
+from kramar.clients.services import shop_customer_register
+from kramar.core.errors import ApplicationError
+from kramar.orders.enums import PaymentMethod
+from kramar.orders.models import Order
+from kramar.orders.selectors import order_by_checkout_key, order_by_token
+from kramar.orders.services import CheckoutDetails, order_place
+from kramar.storefront.cart_session import current_cart, customer
+from kramar.storefront.forms import CheckoutForm
+
+# Card payments open with the payment-provider adapter (issue 3, item 6).
+OFFERED = [PaymentMethod.CASH_ON_DELIVERY.value, PaymentMethod.BANK_TRANSFER.value]
+
+
+def _initial(request: HttpRequest) -> dict[str, object]:
+    initial: dict[str, object] = {"checkout_key": uuid.uuid4().hex, "payment_method": OFFERED[0]}
+    user = customer(request)
+    if user is not None:
+        initial.update(full_name=user.full_name, email=user.email, phone=user.phone)
+        client = getattr(user, "client", None)
+        if client is not None and client.region_id:
+            initial["region"] = client.region_id
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        # A repeated submit (double click, back and resend) shows the order it already made.
+        placed = order_by_checkout_key(key=request.POST.get("checkout_key", ""))
+        if placed is not None:
+            return redirect("storefront:order", token=placed.token)
+    priced = cart_priced(current_cart(request))
+    if not priced.lines:
+        messages.info(request, _("Your cart is empty."))
+        return redirect("storefront:cart")
+    form = CheckoutForm(request.POST or None, initial=_initial(request), offered=OFFERED)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = _place(request, form)
+        except ApplicationError as error:
+            field = str(error.extra.get("field", ""))
+            form.add_error(field if field in form.fields else None, str(error.message))
+        else:
+            return redirect("storefront:order", token=order.token)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "storefront/checkout.html", {"form": form, "cart": priced}, status=status
+    )
+
+
+def _place(request: HttpRequest, form: CheckoutForm) -> Order:
+    """Open the account if asked, then place the order: both or neither. Sign in afterwards."""
+    data = form.cleaned_data
+    cart = current_cart(request)
+    if cart is None:
+        raise ApplicationError("orders.empty_cart", _("The cart is empty."))
+    utm = request.session.get("utm") or {}
+    with transaction.atomic():
+        user = customer(request)
+        if data["create_account"] and user is None:
+            user, _client = shop_customer_register(
+                email=data["email"], password=data["password"], full_name=data["full_name"],
+                phone=data["phone"], language=get_language() or "uk",
+            )  # fmt: skip
+        order = order_place(
+            cart=cart,
+            checkout_key=data["checkout_key"],
+            user=user,
+            details=CheckoutDetails(
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                delivery_method=data["delivery_method"],
+                region=data["region"],
+                city=data["city"],
+                address=data["address"],
+                post_branch=data["post_branch"],
+                payment_method=data["payment_method"],
+                comment=data["comment"],
+                utm_source=str(utm.get("source", "")),
+                utm_medium=str(utm.get("medium", "")),
+                utm_campaign=str(utm.get("campaign", "")),
+            ),
+        )
+    if user is not None and customer(request) is None:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return order
+
+
+def order_detail(request: HttpRequest, token: str) -> HttpResponse:
+    """An order's page, reached by its secret link (guests) or from the account."""
+    order = order_by_token(token=token)
+    return render(request, "storefront/order.html", {"order": order})
