@@ -35,6 +35,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Calendar"), "backoffice:calendar", "crm.view_activity"),
     NavItem(_("Clients"), "backoffice:client-list", "clients.view_client"),
     NavItem(_("Deals"), "backoffice:deal-board", "crm.view_deal"),
+    NavItem(_("Orders"), "backoffice:order-list", "orders.view_order"),
     NavItem(_("Service cases"), "backoffice:case-queue", "cases.view_servicecase"),
     NavItem(_("Staff"), "backoffice:staff", "accounts.view_user"),
     NavItem(_("API tokens"), "backoffice:tokens", "accounts.use_api_tokens"),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from kramar.backoffice.views import calendar, cases, clients, deals, notifications, people
+from kramar.backoffice.views import calendar, cases, clients, deals, notifications, orders, people
 
 app_name = "backoffice"
 
@@ -44,6 +44,9 @@ urlpatterns = [
     path("cases/<int:case_id>/assign/", cases.case_assign, name="case-assign"),
     path("cases/<int:case_id>/status/", cases.case_status, name="case-status"),
     path("cases/<int:case_id>/resolve/", cases.case_resolve, name="case-resolve"),
+    path("orders/", orders.order_list, name="order-list"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order-detail"),
+    path("orders/<int:order_id>/advance/", orders.order_advance, name="order-advance"),
     path("notifications/", notifications.inbox, name="notifications"),
     path("notifications/badge/", notifications.badge, name="notifications-badge"),
     path("notifications/read/", notifications.mark_read, name="notifications-read"),

@@ -132,6 +132,7 @@ class Order(TimeStampedModel):
         ordering = ["-placed_at", "-id"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
+        permissions = [("view_all_orders", _("See every order, not only one's clients'"))]
         indexes = [
             models.Index(fields=["status", "-placed_at"], name="orders_status_placed"),
             models.Index(

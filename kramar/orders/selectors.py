@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kramar.accounts.models import User
+from kramar.accounts.selectors import is_active_staff
+from kramar.clients.selectors import clients_visible_to
 from kramar.core.errors import NotFoundError
+from kramar.orders.enums import OrderStatus, PaymentStatus
 from kramar.orders.models import Order
 
 
@@ -53,3 +56,48 @@ def order_by_checkout_key(*, key: str) -> Order | None:
     if not 16 <= len(key) <= 64:
         return None
     return Order.objects.filter(checkout_key=key).first()
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+
+
+def orders_visible_to(*, viewer: User) -> QuerySet[Order]:
+    """Return the orders a staff member may see: all with ``orders.view_all_orders``, else the
+    orders of the clients they may see (a manager sees their clients' purchases, M11)."""
+    if not is_active_staff(viewer) or not viewer.has_perm("orders.view_order"):
+        return Order.objects.none()
+    if viewer.is_superuser or viewer.has_perm("orders.view_all_orders"):
+        return Order.objects.all()
+    return Order.objects.filter(client__in=clients_visible_to(viewer=viewer).values("pk"))
+
+
+def order_list(
+    *, viewer: User, status: str = "", payment_status: str = "", search: str = ""
+) -> QuerySet[Order]:
+    orders = orders_visible_to(viewer=viewer)
+    if status in OrderStatus.values:
+        orders = orders.filter(status=status)
+    if payment_status in PaymentStatus.values:
+        orders = orders.filter(payment_status=payment_status)
+    text = search.strip()
+    if text:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        rule = Q(number__icontains=text) | Q(email__icontains=text.lower())
+        if len(digits) >= 5:
+            rule |= Q(phone__contains=digits)
+        orders = orders.filter(rule)
+    return orders.select_related("client", "delivery_method", "manager").order_by(
+        "-placed_at", "-id"
+    )
+
+
+def order_get(*, viewer: User, pk: int) -> Order:
+    order = (
+        _with_details(orders_visible_to(viewer=viewer))
+        .select_related("client", "manager", "department")
+        .filter(pk=pk)
+        .first()
+    )
+    if order is None:
+        raise NotFoundError("orders.not_found", _("No such order."))
+    return order

@@ -354,3 +354,123 @@ def order_reservation_expire(*, order: Order, now: datetime | None = None) -> bo
     order.save(update_fields=["status", "payment_status", "updated_at"])
     OrderEvent.objects.create(order=order, kind=OrderEventKind.RESERVATION_EXPIRED)
     return True
+
+
+# --- Fulfilment ----------------------------------------------------------------------------------
+
+# Which status may follow which (staff moves an order along; "returned" comes from returns).
+NEXT_STATUSES: dict[str, tuple[str, ...]] = {
+    OrderStatus.NEW: (OrderStatus.CONFIRMED, OrderStatus.CANCELLED),
+    OrderStatus.CONFIRMED: (OrderStatus.PACKED, OrderStatus.CANCELLED),
+    OrderStatus.PACKED: (OrderStatus.SHIPPED, OrderStatus.CANCELLED),
+    OrderStatus.SHIPPED: (OrderStatus.DELIVERED,),
+    OrderStatus.DELIVERED: (),
+    OrderStatus.CANCELLED: (),
+    OrderStatus.RETURNED: (),
+}
+EMAIL_ON = {
+    OrderStatus.SHIPPED: "shipped",
+    OrderStatus.DELIVERED: "delivered",
+    OrderStatus.CANCELLED: "cancelled",
+}
+
+
+def _ship(order: Order) -> dict[str, int]:
+    """The goods leave the warehouses: on-hand and allocated both drop by what was allocated."""
+    allocations = list(
+        Allocation.objects.filter(line__order=order).select_related("stock__warehouse")
+    )
+    list(
+        Stock.objects.select_for_update()
+        .filter(pk__in={a.stock_id for a in allocations})
+        .order_by("pk")
+    )
+    shipped: dict[str, int] = defaultdict(int)
+    for allocation in allocations:
+        Stock.objects.filter(pk=allocation.stock_id).update(
+            quantity=F("quantity") - allocation.quantity,
+            allocated=F("allocated") - allocation.quantity,
+        )
+        shipped[allocation.stock.warehouse.code] += allocation.quantity
+    Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
+    return dict(shipped)
+
+
+@transaction.atomic
+def order_advance(
+    *,
+    actor: User,
+    order: Order,
+    status: OrderStatus | str,
+    carrier: str = "",
+    tracking_number: str = "",
+    note: str = "",
+) -> Order:
+    """Move an order to its next status (confirm, pack, ship, deliver, cancel), with its event."""
+    order = Order.objects.select_for_update().select_related("delivery_method").get(pk=order.pk)
+    try:
+        target = OrderStatus(status)
+    except ValueError:
+        raise ApplicationError(
+            OrdersErrorCode.BAD_TRANSITION, _("Unknown status."), extra={"field": "status"}
+        ) from None
+    if target not in NEXT_STATUSES[OrderStatus(order.status)]:
+        raise ApplicationError(
+            OrdersErrorCode.BAD_TRANSITION,
+            _("An order that is “%(now)s” cannot become “%(next)s”.")
+            % {"now": order.get_status_display(), "next": target.label},
+            extra={"field": "status"},
+            status=409,
+        )
+    if target == OrderStatus.CONFIRMED and order.payment_status in {
+        PaymentStatus.EXPIRED, PaymentStatus.FAILED,
+    }:  # fmt: skip
+        raise ApplicationError(
+            OrdersErrorCode.BAD_TRANSITION,
+            _("The payment of this order failed; it cannot be confirmed."),
+            status=409,
+        )
+    details: dict[str, Any] = {"from": order.status}
+    fields = ["status", "updated_at"]
+    if target == OrderStatus.SHIPPED:
+        carrier, tracking_number = carrier.strip()[:60], tracking_number.strip()[:60]
+        if order.delivery_method.kind != DeliveryKind.PICKUP and not tracking_number:
+            raise ApplicationError(
+                OrdersErrorCode.BAD_TRANSITION,
+                _("Give the carrier's tracking number."),
+                extra={"field": "tracking_number"},
+            )
+        order.carrier, order.tracking_number = carrier, tracking_number
+        fields += ["carrier", "tracking_number"]
+        details["shipped_from"] = _ship(order)
+        details["tracking_number"] = tracking_number
+    if target == OrderStatus.DELIVERED and order.payment_status == PaymentStatus.ON_DELIVERY:
+        order.payment_status, order.paid_at = PaymentStatus.PAID, timezone.now()
+        fields += ["payment_status", "paid_at"]
+    if target == OrderStatus.CANCELLED:
+        _release(order)
+        if order.payment_status == PaymentStatus.AWAITING:
+            order.payment_status = PaymentStatus.EXPIRED
+            fields.append("payment_status")
+    if note.strip():
+        details["note"] = note.strip()[:500]
+    order.status = target
+    order.save(update_fields=fields)
+    OrderEvent.objects.create(
+        order=order, kind=OrderEventKind(target.value), actor=actor, details=details
+    )
+    timeline_record(
+        client=order.client,
+        kind=TimelineKind.ORDER,
+        summary=_("Order %(number)s: %(status)s")
+        % {"number": order.number, "status": target.label},
+        actor=actor,
+        source=order,
+        contact=False,
+    )
+    if target in EMAIL_ON:
+        from kramar.orders.tasks import order_email
+
+        order_id, kind = order.pk, EMAIL_ON[target]
+        transaction.on_commit(lambda: order_email.enqueue(order_id, kind))
+    return order
