@@ -183,8 +183,12 @@ def order_place(
     user: User | None = None,
     channel: SalesChannel = SalesChannel.WEB,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> Order:
-    """Turn the cart into an order: check, lock, allocate, write. One key, one order."""
+    """Turn the cart into an order: check, lock, allocate, write. One key, one order.
+
+    ``notify=False`` sends no e-mail (the demo history; orders entered for a customer by phone).
+    """
     key = (checkout_key or "").strip()
     if not 16 <= len(key) <= 64:
         raise ApplicationError(
@@ -194,7 +198,9 @@ def order_place(
     if existing is not None:
         return existing
     try:
-        return _place(cart=cart, key=key, details=details, user=user, channel=channel, now=now)
+        return _place(
+            cart=cart, key=key, details=details, user=user, channel=channel, now=now, notify=notify
+        )
     except IntegrityError:
         # The same checkout was placed in parallel (double click, two tabs) and won the race.
         existing = Order.objects.filter(checkout_key=key).first()
@@ -212,6 +218,7 @@ def _place(
     user: User | None,
     channel: SalesChannel,
     now: datetime | None,
+    notify: bool,
 ) -> Order:
     now = now or timezone.now()
     clean = _checked(details)
@@ -303,15 +310,16 @@ def _place(
         details={"channel": channel, "items": priced.items},
         contact=True,
     )
-    _after_placing(order)
+    _after_placing(order, notify=notify)
     return order
 
 
-def _after_placing(order: Order) -> None:
+def _after_placing(order: Order, *, notify: bool) -> None:
     from kramar.orders.tasks import order_email, order_reservation_expire
 
     order_id, kind = order.pk, "placed"
-    transaction.on_commit(lambda: order_email.enqueue(order_id, kind))
+    if notify:
+        transaction.on_commit(lambda: order_email.enqueue(order_id, kind))
     if order.reserved_until is not None:
         until = order.reserved_until
         transaction.on_commit(
@@ -405,6 +413,7 @@ def order_advance(
     carrier: str = "",
     tracking_number: str = "",
     note: str = "",
+    notify: bool = True,
 ) -> Order:
     """Move an order to its next status (confirm, pack, ship, deliver, cancel), with its event."""
     order = Order.objects.select_for_update().select_related("delivery_method").get(pk=order.pk)
@@ -468,7 +477,7 @@ def order_advance(
         source=order,
         contact=False,
     )
-    if target in EMAIL_ON:
+    if notify and target in EMAIL_ON:
         from kramar.orders.tasks import order_email
 
         order_id, kind = order.pk, EMAIL_ON[target]

@@ -63,6 +63,15 @@ def test_the_same_seed_gives_the_same_people_and_another_seed_other_names():
 
 
 def wipe():
+    from kramar.cart.models import Cart
+    from kramar.catalog.models import Product, ProductGroup
+    from kramar.orders.models import Order
+
+    Order.objects.all().delete()
+    Cart.objects.all().delete()
+    Product.objects.all().delete()  # with its variants and stock
+    ProductGroup.objects.filter(depth=1).delete()
+    ProductGroup.objects.all().delete()
     ServiceCase.objects.all().delete()
     Activity.objects.all().delete()
     Deal.objects.all().delete()
@@ -101,3 +110,18 @@ def test_every_manager_has_open_won_and_lost_deals_and_work_to_do_m13_m17():
 def test_an_unknown_scale_is_refused():
     with pytest.raises(CommandError):
         call_command("kramar_demo", scale="huge", no_progress=True)
+
+
+def test_the_demo_shop_has_a_catalogue_stock_and_a_year_of_orders_m18():
+    from kramar.catalog.models import Product, ProductGroup, Stock
+    from kramar.orders.models import Order
+
+    call_command("kramar_demo", scale="small", no_progress=True)
+    assert Product.objects.count() == 500
+    assert ProductGroup.objects.filter(parent__isnull=False).count() >= 27
+    assert Stock.objects.filter(quantity=0).exists()  # some goods are sold out
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert {"delivered", "cancelled"} <= statuses
+    assert Order.objects.exclude(manager=None).exists()  # sales credited to managers
+    assert Order.objects.values("delivery_region").distinct().count() > 5
+    assert not Order.objects.filter(lines__isnull=True).exists()
