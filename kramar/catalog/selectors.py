@@ -236,6 +236,13 @@ def product_by_pk(*, pk: int) -> Product:
     return product
 
 
+def product_image_get(*, product_id: int, pk: int) -> ProductImage:
+    image = ProductImage.objects.filter(pk=pk, product_id=product_id).first()
+    if image is None:
+        raise NotFoundError("catalog.image_not_found", _("No such picture."))
+    return image
+
+
 def suppliers() -> QuerySet[Client]:
     """Return the companies that may supply products (M5): marked as suppliers, not merged."""
     return Client.objects.filter(
