@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -273,3 +274,11 @@ def product_import_get(*, pk: int) -> ProductImport:
     if found is None:
         raise NotFoundError("catalog.import_not_found", _("No such import."))
     return found
+
+
+def product_import_language(*, pk: int) -> str:
+    """Return the language of whoever uploaded an import: its messages are written in it."""
+    language = (
+        ProductImport.objects.filter(pk=pk).values_list("created_by__language", flat=True).first()
+    )
+    return language or settings.LANGUAGE_CODE

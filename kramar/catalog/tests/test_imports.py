@@ -343,3 +343,20 @@ def test_a_worker_process_on_the_database_backend_runs_the_import(media):
     job.refresh_from_db()
     assert (job.status, job.processed_rows, job.created_count) == (ImportStatus.DONE, 5, 5)
     assert Stock.objects.get(variant__sku="W-3").quantity == 3
+
+
+def test_an_import_speaks_the_language_of_whoever_uploaded_it(make_staff):
+    from kramar.accounts.enums import Role
+    from kramar.catalog.selectors import product_import_language
+
+    english = make_staff(Role.SHOP_MANAGER)
+    english.language = "en"
+    english.save(update_fields=["language"])
+    theirs = imports.product_import_start(
+        file=csv_file("sku,product,group,price\nA,B,C,1"), actor=english
+    )
+    nobodys = imports.product_import_start(
+        file=csv_file("sku,product,group,price\nA,B,C,1"), actor=None
+    )
+    assert product_import_language(pk=theirs.pk) == "en"
+    assert product_import_language(pk=nobodys.pk) == "uk"
