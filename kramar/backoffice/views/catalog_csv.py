@@ -16,6 +16,7 @@ from kramar.backoffice.decorators import office_view
 from kramar.backoffice.views.catalog import HtmxHttpRequest, require_perm
 from kramar.catalog import exports, imports, selectors
 from kramar.catalog.enums import ImportStatus
+from kramar.catalog.models import ProductImport
 from kramar.core.errors import ApplicationError
 
 EXPORT_CHUNK = 1000
@@ -61,9 +62,11 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The file is queued for import."))
                 return redirect("backoffice:import-detail", import_id=job.pk)
         status = 400
+    page = Paginator(selectors.product_import_list(), 20).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "page": Paginator(selectors.product_import_list(), 20).get_page(request.GET.get("page")),
+        "page": page,
+        "rows": [(job, _file_name(job)) for job in page],
         "may_import": request.user.has_perm("catalog.add_productimport"),
     }
     return render(request, "backoffice/catalog/imports.html", context, status=status)
@@ -75,6 +78,7 @@ def import_detail(request: HtmxHttpRequest, import_id: int) -> HttpResponse:
     job = selectors.product_import_get(pk=import_id)
     context = {
         "job": job,
+        "file_name": _file_name(job),
         "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
         "failed_rows": imports.failed_rows(job),
         "percent": round(100 * job.processed_rows / job.total_rows) if job.total_rows else 0,
@@ -83,3 +87,8 @@ def import_detail(request: HtmxHttpRequest, import_id: int) -> HttpResponse:
     if request.htmx:
         template += "#progress"
     return render(request, template, context)
+
+
+def _file_name(job: ProductImport) -> str:
+    """Return the name the file was uploaded with, without the storage's folders."""
+    return job.file.name.rsplit("/", 1)[-1] if job.file.name else ""
