@@ -37,6 +37,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Deals"), "backoffice:deal-board", "crm.view_deal"),
     NavItem(_("Orders"), "backoffice:order-list", "orders.view_order"),
     NavItem(_("Service cases"), "backoffice:case-queue", "cases.view_servicecase"),
+    NavItem(_("Catalogue"), "backoffice:product-list", "catalog.view_product"),
     NavItem(_("Staff"), "backoffice:staff", "accounts.view_user"),
     NavItem(_("API tokens"), "backoffice:tokens", "accounts.use_api_tokens"),
     NavItem(_("API reference"), "api:openapi-view", "accounts.access_office"),

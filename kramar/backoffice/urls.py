@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from kramar.backoffice.views import calendar, cases, clients, deals, notifications, orders, people
+from kramar.backoffice.views import (
+    calendar,
+    cases,
+    catalog,
+    catalog_csv,
+    catalog_groups,
+    clients,
+    deals,
+    notifications,
+    orders,
+    people,
+)
 
 app_name = "backoffice"
 
@@ -47,6 +58,30 @@ urlpatterns = [
     path("orders/", orders.order_list, name="order-list"),
     path("orders/<int:order_id>/", orders.order_detail, name="order-detail"),
     path("orders/<int:order_id>/advance/", orders.order_advance, name="order-advance"),
+    path("catalog/", catalog.product_list, name="product-list"),
+    path("catalog/products/new/", catalog.product_create, name="product-create"),
+    path("catalog/products/<int:product_id>/", catalog.product_edit, name="product-edit"),
+    path("catalog/products/<int:product_id>/stock/", catalog.product_stock, name="product-stock"),
+    path(
+        "catalog/products/<int:product_id>/images/", catalog.product_images, name="product-images"
+    ),
+    path(
+        "catalog/products/<int:product_id>/images/<int:image_id>/",
+        catalog.product_image_change,
+        name="product-image-change",
+    ),
+    path("catalog/groups/", catalog_groups.group_list, name="group-list"),
+    path("catalog/groups/new/", catalog_groups.group_create, name="group-create"),
+    path("catalog/groups/<int:group_id>/", catalog_groups.group_edit, name="group-edit"),
+    path("catalog/groups/<int:group_id>/move/", catalog_groups.group_move, name="group-move"),
+    path(
+        "catalog/groups/<int:group_id>/visibility/",
+        catalog_groups.group_visibility,
+        name="group-visibility",
+    ),
+    path("catalog/export.csv", catalog_csv.product_export, name="product-export"),
+    path("catalog/imports/", catalog_csv.import_list, name="import-list"),
+    path("catalog/imports/<int:import_id>/", catalog_csv.import_detail, name="import-detail"),
     path("notifications/", notifications.inbox, name="notifications"),
     path("notifications/badge/", notifications.badge, name="notifications-badge"),
     path("notifications/read/", notifications.mark_read, name="notifications-read"),

@@ -7,7 +7,8 @@ Every service keeps the denormalised fields true (``ProductGroup.path``/``depth`
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -32,7 +33,7 @@ from kramar.catalog.models import (
 )
 from kramar.catalog.text import fold_text, slugify_uk
 from kramar.clients.models import Client
-from kramar.core.errors import ApplicationError
+from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.core.money import quantize
 
 THUMBNAIL_SIZE = (400, 400)
@@ -115,6 +116,49 @@ def group_move(*, group: ProductGroup, parent: ProductGroup | None) -> ProductGr
     ProductGroup.objects.bulk_update(subtree, ["path", "depth"])
     ProductGroup.objects.filter(pk=group.pk).update(parent=parent)
     group.refresh_from_db()
+    # The search text of a product holds the names of the groups above it, which just changed.
+    products_refresh_search(products=Product.objects.filter(group__path__startswith=new_path))
+    return group
+
+
+GROUP_FIELDS = frozenset({"name", "description", "position", "is_active"})
+
+
+@transaction.atomic
+def group_update(*, group: ProductGroup, **changes: Any) -> ProductGroup:
+    """Rename, describe, reorder, hide or show a group (moving it is :func:`group_move`).
+
+    Hiding a group hides its whole subtree from the shop (``selectors.groups_in_shop``); a new
+    name is written into the search text of every product below the group.
+    """
+    unknown = set(changes) - GROUP_FIELDS
+    if unknown:
+        raise ApplicationError(
+            CoreErrorCode.VALIDATION,
+            _("These fields cannot be changed here: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))},
+        )
+    group = ProductGroup.objects.select_for_update().get(pk=group.pk)
+    if "name" in changes:
+        changes["name"] = _check_name(changes["name"])
+    if "description" in changes:
+        changes["description"] = (changes["description"] or "").strip()
+    if "position" in changes:
+        position = changes["position"]
+        if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+            raise ApplicationError(
+                CatalogErrorCode.BAD_POSITION,
+                _("A position is a whole number, zero or more."),
+                extra={"field": "position"},
+            )
+    if "is_active" in changes:
+        changes["is_active"] = bool(changes["is_active"])
+    renamed = "name" in changes and changes["name"] != group.name
+    for name, value in changes.items():
+        setattr(group, name, value)
+    group.save(update_fields=[*changes, "updated_at"])
+    if renamed:
+        products_refresh_search(products=Product.objects.filter(group__path__startswith=group.path))
     return group
 
 
@@ -230,19 +274,27 @@ def product_create(
     return product_refresh(product=product)
 
 
-def _variant_add(*, product: Product, data: VariantData, position: int) -> Variant:
-    sku = (data.sku or "").strip()
+def _check_sku(raw: str, *, exclude_pk: int | None = None) -> str:
+    sku = (raw or "").strip()
     if not sku or len(sku) > 64:
         raise ApplicationError(
             CatalogErrorCode.SKU_TAKEN, _("Every variant needs a SKU of up to 64 characters."),
             extra={"field": "sku"},
         )  # fmt: skip
-    if Variant.objects.filter(sku=sku).exists():
+    taken = Variant.objects.filter(sku=sku)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
         raise ApplicationError(
             CatalogErrorCode.SKU_TAKEN,
             _("SKU “%(sku)s” is used already.") % {"sku": sku},
             extra={"field": "sku", "sku": sku},
         )
+    return sku
+
+
+def _variant_add(*, product: Product, data: VariantData, position: int) -> Variant:
+    sku = _check_sku(data.sku)
     variant = Variant.objects.create(
         product=product,
         sku=sku,
@@ -269,7 +321,7 @@ def variant_add(*, product: Product, data: VariantData) -> Variant:
 PRODUCT_FIELDS = frozenset(
     {"group", "name", "brand", "description", "supplier", "vat_rate", "is_active"}
 )
-VARIANT_FIELDS = frozenset({"name", "price", "old_price", "cost", "is_active"})
+VARIANT_FIELDS = frozenset({"sku", "name", "price", "old_price", "cost", "is_active", "values"})
 
 
 @transaction.atomic
@@ -296,6 +348,8 @@ def product_update(*, product: Product, **changes: Any) -> Product:
 
 @transaction.atomic
 def variant_update(*, variant: Variant, **changes: Any) -> Variant:
+    """Change a variant: its SKU, name, prices, cost, whether it is on sale, its attribute
+    values (``values``, a sequence of :class:`AttributeValue`, replaces the old ones)."""
     unknown = set(changes) - VARIANT_FIELDS
     if unknown:
         raise ApplicationError(
@@ -312,9 +366,16 @@ def variant_update(*, variant: Variant, **changes: Any) -> Variant:
         )
     if "cost" in changes:
         changes["cost"] = _money(changes["cost"], "cost", positive=False) or Decimal("0.00")
+    if "sku" in changes:
+        changes["sku"] = _check_sku(changes["sku"], exclude_pk=variant.pk)
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+    values = changes.pop("values", None)
     for name, value in changes.items():
         setattr(variant, name, value)
     variant.save(update_fields=[*changes, "updated_at"])
+    if values is not None:
+        variant.values.set(values)
     product_refresh(product=variant.product)
     return variant
 
@@ -335,17 +396,48 @@ def product_refresh(*, product: Product) -> Product:
 
 def build_search_document(product: Product, variants: Iterable[Variant]) -> str:
     """Return the folded text search reads: name, brand, group path names, SKUs, values."""
-    parts = [product.name, product.brand, product.group.name]
-    if product.group.parent_id:
-        parts.extend(
-            ProductGroup.objects.filter(
-                pk__in=[int(pk) for pk in product.group.path.split(".") if pk]
-            ).values_list("name", flat=True)
-        )
+    names = dict(
+        ProductGroup.objects.filter(pk__in=_path_ids(product.group)).values_list("pk", "name")
+    )
+    return _search_document(product, variants, names)
+
+
+def _path_ids(group: ProductGroup) -> list[int]:
+    return [int(pk) for pk in group.path.split(".") if pk]
+
+
+def _search_document(
+    product: Product, variants: Iterable[Variant], group_names: Mapping[int, str]
+) -> str:
+    parts = [product.name, product.brand]
+    parts.extend(group_names.get(pk, "") for pk in _path_ids(product.group))
     for variant in variants:
         parts.extend([variant.sku, variant.name])
         parts.extend(value.value for value in variant.values.all())
     return fold_text(" ".join(p for p in parts if p))
+
+
+SEARCH_REFRESH_BATCH = 500
+
+
+def products_refresh_search(*, products: QuerySet[Product]) -> int:
+    """Rebuild the search text of many products, a batch at a time (a few queries a batch),
+    after the names above them changed (a group renamed or moved); return how many."""
+    ids = list(products.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return 0
+    group_names = dict(ProductGroup.objects.values_list("pk", "name"))  # the tree is small
+    variants = Variant.objects.order_by("position", "id").prefetch_related("values")
+    for start in range(0, len(ids), SEARCH_REFRESH_BATCH):
+        batch = list(
+            Product.objects.filter(pk__in=ids[start : start + SEARCH_REFRESH_BATCH])
+            .select_related("group")
+            .prefetch_related(Prefetch("variants", queryset=variants))
+        )
+        for product in batch:
+            product.search_document = _search_document(product, product.variants.all(), group_names)
+        Product.objects.bulk_update(batch, ["search_document"])
+    return len(ids)
 
 
 def products_refresh(*, products: Iterable[Product]) -> int:
@@ -355,6 +447,97 @@ def products_refresh(*, products: Iterable[Product]) -> int:
         product_refresh(product=product)
         count += 1
     return count
+
+
+@dataclass(frozen=True)
+class VariantChange:
+    """One variant as the office's product form gives it: a new one (``variant`` is None) or an
+    existing one to change. Attribute values are named as ``(attribute, text)`` and made the
+    first time they are used."""
+
+    sku: str
+    price: Decimal | str | int | None
+    name: str = ""
+    old_price: Decimal | str | int | None = None
+    cost: Decimal | str | int | None = None
+    is_active: bool = True
+    attributes: Sequence[tuple[Attribute, str]] = ()
+    variant: Variant | None = None
+
+
+# Fields of a refusal that concern a variant rather than its product.
+_VARIANT_ERROR_FIELDS = frozenset({"sku", "price", "old_price", "cost", "values", None})
+
+
+@contextmanager
+def _about_variant(index: int, *, fields: frozenset[str | None] | None = None) -> Iterator[None]:
+    """Mark a refusal with the index of the variant it is about (``extra["variant"]``)."""
+    try:
+        yield
+    except ApplicationError as error:
+        if fields is None or error.extra.get("field") in fields:
+            error.extra = {**error.extra, "variant": index}
+        raise
+
+
+def _values_of(change: VariantChange) -> list[AttributeValue]:
+    return [
+        attribute_value(attribute=attribute, value=text) for attribute, text in change.attributes
+    ]
+
+
+def _data_of(change: VariantChange) -> VariantData:
+    return VariantData(
+        sku=change.sku,
+        price=change.price if change.price is not None else "",
+        name=change.name,
+        old_price=change.old_price,
+        cost=change.cost if change.cost is not None else Decimal("0.00"),
+        values=_values_of(change),
+        is_active=change.is_active,
+    )
+
+
+@transaction.atomic
+def product_save(
+    *, product: Product | None, fields: Mapping[str, Any], variants: Sequence[VariantChange]
+) -> Product:
+    """Create a product (``product`` None; ``fields`` are :func:`product_create`'s) or change
+    one (``fields`` are :data:`PRODUCT_FIELDS`), with its variants: all of it, or nothing.
+
+    A refusal about one variant carries its index in ``extra["variant"]``, so that the form
+    shows it on that row.
+    """
+    start = 0
+    if product is None:
+        with _about_variant(0, fields=_VARIANT_ERROR_FIELDS):
+            first = [_data_of(variants[0])] if variants else []
+            product = product_create(variants=first, **fields)
+        start = 1
+    else:
+        changed = {name: value for name, value in fields.items() if getattr(product, name) != value}
+        if changed:
+            product = product_update(product=product, **changed)
+    for index, change in enumerate(variants[start:], start=start):
+        with _about_variant(index):
+            if change.variant is None:
+                variant_add(product=product, data=_data_of(change))
+                continue
+            if change.variant.product_id != product.pk:
+                raise ApplicationError(
+                    CatalogErrorCode.NOT_FOUND, _("This variant belongs to another product.")
+                )
+            variant_update(
+                variant=change.variant,
+                sku=change.sku,
+                name=change.name,
+                price=change.price,
+                old_price=change.old_price,
+                cost=change.cost,
+                is_active=change.is_active,
+                values=_values_of(change),
+            )
+    return product_refresh(product=product)
 
 
 # --- Stock --------------------------------------------------------------------------------------
@@ -405,6 +588,43 @@ def stock_receive(*, variant: Variant, warehouse: Warehouse, quantity: int) -> S
     return stock
 
 
+@dataclass(frozen=True)
+class StockCount:
+    variant: Variant
+    warehouse: Warehouse
+    quantity: int
+
+
+@transaction.atomic
+def stock_count(*, counts: Sequence[StockCount]) -> list[Stock]:
+    """Set several stock counts at once (a stock-taking sheet): all of them, or none if any is
+    refused; the refusal lists every count refused (``extra["refused"]``) with its reason."""
+    written, refused = [], []
+    for count in counts:
+        try:
+            with transaction.atomic():
+                written.append(
+                    stock_set(
+                        variant=count.variant, warehouse=count.warehouse, quantity=count.quantity
+                    )
+                )
+        except ApplicationError as error:
+            refused.append(
+                {
+                    "variant": count.variant.pk,
+                    "warehouse": count.warehouse.pk,
+                    "message": str(error.message),
+                }
+            )
+    if refused:
+        raise ApplicationError(
+            CatalogErrorCode.COUNTS_REFUSED,
+            _("Some counts were refused, so none was saved: correct them and save again."),
+            extra={"refused": refused},
+        )
+    return written
+
+
 def _on_back_in_stock(variant: Variant) -> None:
     """Hook for the back-in-stock alerts (issue 3, item 7); a no-op until they exist."""
 
@@ -444,3 +664,51 @@ def product_image_add(
     picture.thumbnail.save(f"{stem}.webp", ContentFile(thumb), save=False)
     picture.save()
     return picture
+
+
+@transaction.atomic
+def product_image_update(*, image: ProductImage, alt: str) -> ProductImage:
+    """Change a picture's description for screen readers."""
+    image.alt = " ".join((alt or "").split())[:200]
+    image.save(update_fields=["alt"])
+    return image
+
+
+@transaction.atomic
+def product_image_move(*, image: ProductImage, offset: int) -> list[ProductImage]:
+    """Move a picture ``offset`` places earlier (negative) or later among its product's pictures;
+    the first one is the one the shop shows first. Return the pictures in their new order."""
+    pictures = list(
+        ProductImage.objects.select_for_update()
+        .filter(product_id=image.product_id)
+        .order_by("position", "id")
+    )
+    current = next(index for index, picture in enumerate(pictures) if picture.pk == image.pk)
+    wanted = min(max(current + offset, 0), len(pictures) - 1)
+    pictures.insert(wanted, pictures.pop(current))
+    for position, picture in enumerate(pictures):
+        picture.position = position
+    ProductImage.objects.bulk_update(pictures, ["position"])
+    return pictures
+
+
+@transaction.atomic
+def product_image_delete(*, image: ProductImage) -> None:
+    """Remove a picture; its files go from the storage once the removal is committed."""
+    files = [(field.storage, field.name) for field in (image.image, image.thumbnail) if field.name]
+    product_id = image.product_id
+    image.delete()
+    remaining = list(
+        ProductImage.objects.select_for_update()
+        .filter(product_id=product_id)
+        .order_by("position", "id")
+    )
+    for position, picture in enumerate(remaining):
+        picture.position = position
+    ProductImage.objects.bulk_update(remaining, ["position"])
+
+    def remove_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)

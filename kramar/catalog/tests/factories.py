@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from kramar.catalog.models import Product, ProductGroup, Variant, Warehouse
+from kramar.catalog.models import Attribute, Product, ProductGroup, Variant, Warehouse
 from kramar.catalog.services import VariantData, group_create, product_create, stock_set
 
 _numbers = itertools.count(1)
@@ -50,3 +50,10 @@ def first_variant(product: Product) -> Variant:
     variant = product.variants.order_by("position").first()
     assert variant is not None
     return variant
+
+
+def make_attribute(code: str, name: str, position: int = 0) -> Attribute:
+    attribute, _ = Attribute.objects.get_or_create(
+        code=code, defaults={"name": name, "position": position}
+    )
+    return attribute

@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -165,3 +166,154 @@ def test_a_file_that_is_not_a_picture_is_refused(settings, tmp_path):
         product_image_add(product=product, image=ContentFile(b"not an image", name="x.png"))
     assert refused.value.code == "catalog.bad_image"
     assert not product.images.exists()
+
+
+# --- What the back office writes (issue 3, item 1) ----------------------------------------------
+
+
+def test_renaming_a_group_rewrites_the_search_text_below_it():
+    from kramar.catalog.services import group_update
+
+    top = make_group("Меблі")
+    product = make_product("Стілець", group=make_group("Стільці", parent=top))
+    group_update(group=top, name="  Меблі   для дому ", description=" Усе для дому ")
+    top.refresh_from_db()
+    product.refresh_from_db()
+    assert (top.name, top.description) == ("Меблі для дому", "Усе для дому")
+    assert "меблі для дому" in product.search_document
+
+
+def test_a_hidden_group_can_be_shown_again_and_nothing_else_is_changed_through_update():
+    from kramar.catalog.services import group_update
+
+    group = make_group("Сезонне")
+    group_update(group=group, is_active=False)
+    assert group not in groups_in_shop()
+    group_update(group=group, is_active=True)
+    assert group in groups_in_shop()
+    for bad in ({"name": "  "}, {"position": -1}, {"parent": None}, {"slug": "x"}):
+        with pytest.raises(ApplicationError):
+            group_update(group=group, **bad)
+    group.refresh_from_db()
+    assert group.name == "Сезонне"
+
+
+def test_moving_a_group_rewrites_the_search_text_of_its_products():
+    kitchen = make_group("Кухня")
+    chairs = make_group("Стільці", parent=make_group("Меблі"))
+    product = make_product("Табурет", group=chairs)
+    group_move(group=chairs, parent=kitchen)
+    product.refresh_from_db()
+    assert "кухня" in product.search_document and "меблі" not in product.search_document
+
+
+def test_a_variant_changes_its_sku_and_attribute_values():
+    from kramar.catalog.models import Attribute
+    from kramar.catalog.services import attribute_value
+
+    product = make_product(variants=2)
+    first, second = product.variants.order_by("position")
+    colour = Attribute.objects.create(code="colour", name="Колір")
+    black = attribute_value(attribute=colour, value="чорний")
+    variant_update(variant=first, sku="NEW-1", values=[black])
+    first.refresh_from_db()
+    assert first.sku == "NEW-1" and list(first.values.all()) == [black]
+    product.refresh_from_db()
+    assert "new-1" in product.search_document and "чорний" in product.search_document
+    with pytest.raises(ApplicationError) as refused:
+        variant_update(variant=second, sku="NEW-1")
+    assert refused.value.code == "catalog.sku_taken"
+
+
+def test_the_product_form_saves_a_product_with_its_variants_all_or_nothing():
+    from kramar.catalog.models import Attribute
+    from kramar.catalog.services import VariantChange, product_save
+
+    size = Attribute.objects.create(code="size", name="Розмір")
+    group = make_group("Футболки")
+    product = product_save(
+        product=None,
+        fields={"group": group, "name": "Футболка", "brand": "Мрія"},
+        variants=[
+            VariantChange(sku="F-S", price="300", name="S", attributes=[(size, "S")]),
+            VariantChange(sku="F-M", price="320", name="M", attributes=[(size, "M")]),
+        ],
+    )
+    assert product.price_from == Decimal("300.00")
+    small, medium = product.variants.order_by("position")
+    with pytest.raises(ApplicationError) as refused:
+        product_save(
+            product=product,
+            fields={"name": "Футболка нова"},
+            variants=[
+                VariantChange(variant=small, sku="F-S", price="310", name="S"),
+                VariantChange(variant=medium, sku="F-M", price="-1", name="M"),
+                VariantChange(sku="F-L", price="330", name="L"),
+            ],
+        )
+    assert refused.value.extra == {"field": "price", "variant": 1}
+    product.refresh_from_db()
+    small.refresh_from_db()
+    assert product.name == "Футболка" and small.price == Decimal("300.00")
+    assert not Variant.objects.filter(sku="F-L").exists()
+    assert list(small.values.values_list("value", flat=True)) == ["S"]
+
+
+def test_a_new_product_refused_for_its_second_variant_is_not_written():
+    from kramar.catalog.services import VariantChange, product_save
+
+    with pytest.raises(ApplicationError) as refused:
+        product_save(
+            product=None,
+            fields={"group": make_group(), "name": "Лампа"},
+            variants=[
+                VariantChange(sku="L-1", price="100"),
+                VariantChange(sku="L-1", price="120"),
+            ],
+        )
+    assert refused.value.extra["variant"] == 1
+    assert not Product.objects.exists()
+
+
+def test_a_stock_count_saves_every_cell_or_none():
+    from kramar.catalog.services import StockCount, stock_count
+
+    product = make_product(stock=5, variants=2)
+    first, second = product.variants.order_by("position")
+    main, lviv = make_warehouse(), make_warehouse("lviv")
+    Stock.objects.filter(variant=second, warehouse=main).update(allocated=4)
+    with pytest.raises(ApplicationError) as refused:
+        stock_count(
+            counts=[
+                StockCount(variant=first, warehouse=lviv, quantity=9),
+                StockCount(variant=second, warehouse=main, quantity=2),
+            ]
+        )
+    assert refused.value.extra["refused"][0]["variant"] == second.pk
+    assert not Stock.objects.filter(warehouse=lviv).exists()
+    stock_count(counts=[StockCount(variant=first, warehouse=lviv, quantity=9)])
+    assert Stock.objects.get(warehouse=lviv).quantity == 9
+
+
+def test_pictures_are_described_reordered_and_deleted_with_their_files(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from kramar.catalog.services import (
+        product_image_delete,
+        product_image_move,
+        product_image_update,
+    )
+
+    settings.MEDIA_ROOT = tmp_path
+    product = make_product()
+    one, two, three = (product_image_add(product=product, image=_picture()) for _ in range(3))
+    product_image_update(image=two, alt="  Вид   збоку ")
+    assert [p.pk for p in product_image_move(image=three, offset=-5)] == [three.pk, one.pk, two.pk]
+    files = [Path(one.image.path), Path(one.thumbnail.path)]
+    with django_capture_on_commit_callbacks(execute=True):  # the files go when it commits
+        product_image_delete(image=one)
+    assert not any(path.exists() for path in files)
+    assert list(product.images.order_by("position").values_list("pk", "position", "alt")) == [
+        (three.pk, 0, ""),
+        (two.pk, 1, "Вид збоку"),
+    ]
