@@ -17,10 +17,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from kramar.accounts.api import router as accounts_router
 from kramar.accounts.auth import API_AUTH
+from kramar.cart.api import router as cart_router
 from kramar.cases.api import router as cases_router
 from kramar.clients.api import router as clients_router
 from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.crm.api import router as crm_router
+from kramar.orders.api import router as orders_router
 
 logger = logging.getLogger("kramar.api")
 
@@ -100,3 +102,5 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/", clients_router)
 api.add_router("/", crm_router)
 api.add_router("/", cases_router)
+api.add_router("/shop/", cart_router)
+api.add_router("/shop/", orders_router)

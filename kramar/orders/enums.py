@@ -71,3 +71,8 @@ class OrdersErrorCode(models.TextChoices):
     BAD_PAYMENT_METHOD = "orders.bad_payment_method"
     BAD_TRANSITION = "orders.bad_transition"
     BAD_KEY = "orders.bad_checkout_key"
+
+
+# The payment methods a buyer may choose at checkout (the page and the API). Card payments
+# join when the payment provider is in place (issue 3, item 6).
+CHECKOUT_PAYMENT_METHODS = (PaymentMethod.CASH_ON_DELIVERY.value, PaymentMethod.BANK_TRANSFER.value)

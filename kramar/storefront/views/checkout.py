@@ -16,15 +16,14 @@ from django.views.decorators.http import require_http_methods
 from kramar.cart.selectors import cart_priced
 from kramar.clients.services import shop_customer_register
 from kramar.core.errors import ApplicationError
-from kramar.orders.enums import PaymentMethod
+from kramar.orders.enums import CHECKOUT_PAYMENT_METHODS
 from kramar.orders.models import Order
 from kramar.orders.selectors import order_by_checkout_key, order_by_token
 from kramar.orders.services import CheckoutDetails, order_place
 from kramar.storefront.cart_session import current_cart, customer
 from kramar.storefront.forms import CheckoutForm
 
-# Card payments open with the payment-provider adapter (issue 3, item 6).
-OFFERED = [PaymentMethod.CASH_ON_DELIVERY.value, PaymentMethod.BANK_TRANSFER.value]
+OFFERED = list(CHECKOUT_PAYMENT_METHODS)
 
 
 def _initial(request: HttpRequest) -> dict[str, object]:
