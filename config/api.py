@@ -20,6 +20,7 @@ from kramar.accounts.auth import API_AUTH
 from kramar.cart.api import router as cart_router
 from kramar.cases.api import router as cases_router
 from kramar.clients.api import router as clients_router
+from kramar.core.api_parser import NoNulParser
 from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.crm.api import router as crm_router
 from kramar.orders.api import router as orders_router
@@ -36,6 +37,7 @@ api = NinjaAPI(
         "session. Every error answers `{code, message, extra}`."
     ),
     auth=API_AUTH,
+    parser=NoNulParser(),
     urls_namespace="api",
     docs_url="/docs",
 )

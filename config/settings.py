@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kramar.core.middleware.ApiMethodNotAllowedMiddleware",
+    "kramar.core.middleware.ApiNulMiddleware",
     "kramar.core.middleware.PageApplicationErrorMiddleware",
     # Last, so that it sees every authentication attempt (django-axes requirement).
     "axes.middleware.AxesMiddleware",

@@ -60,3 +60,29 @@ class PageApplicationErrorMiddleware:
             raise Http404(str(exception.message)) from exception
         if isinstance(exception, PermissionDeniedError):
             raise PermissionDenied(str(exception.message)) from exception
+
+
+class ApiNulMiddleware:
+    """Refuse API requests whose JSON body holds a NUL character, with the 422 problem shape
+    (PostgreSQL text cannot store it; see ``core.api_parser``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(settings.API_URL_PREFIX) and request.method in {
+            "POST", "PUT", "PATCH",
+        }:  # fmt: skip
+            from kramar.core.api_parser import body_nul_problem
+
+            extra = body_nul_problem(request)
+            if extra is not None:
+                return JsonResponse(
+                    {
+                        "code": CoreErrorCode.VALIDATION,
+                        "message": _("The request is not valid."),
+                        "extra": extra,
+                    },
+                    status=422,
+                )
+        return self.get_response(request)
