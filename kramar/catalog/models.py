@@ -279,3 +279,54 @@ class ProductImport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.file.name} ({self.get_status_display()})"
+
+
+class WishlistItem(models.Model):
+    """A product a signed-in customer keeps for later (issue 3, item 7)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="wishlist", on_delete=models.CASCADE
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), related_name="+", on_delete=models.CASCADE
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-added_at", "-id"]
+        verbose_name = _("wishlist item")
+        verbose_name_plural = _("wishlist items")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="catalog_wish_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ♥ {self.product_id}"
+
+
+class StockAlert(models.Model):
+    """A customer's wish to hear when a sold-out variant can be bought again (sent once)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="stock_alerts", on_delete=models.CASCADE
+    )
+    variant = models.ForeignKey(
+        Variant, verbose_name=_("variant"), related_name="alerts", on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("told"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("back-in-stock alert")
+        verbose_name_plural = _("back-in-stock alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "variant"],
+                condition=Q(notified_at__isnull=True),
+                name="catalog_one_pending_alert",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.variant_id}"

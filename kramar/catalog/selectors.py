@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from kramar.accounts.models import User
 from kramar.catalog.models import (
     Product,
     ProductGroup,
@@ -31,6 +32,7 @@ from kramar.catalog.models import (
     Stock,
     Variant,
     Warehouse,
+    WishlistItem,
 )
 from kramar.catalog.text import fold_text
 from kramar.clients.enums import ClientKind
@@ -282,3 +284,15 @@ def product_import_language(*, pk: int) -> str:
         ProductImport.objects.filter(pk=pk).values_list("created_by__language", flat=True).first()
     )
     return language or settings.LANGUAGE_CODE
+
+
+def wishlist_of(*, user: User) -> QuerySet[WishlistItem]:
+    """Return the customer's kept products that are still in the shop, newest first."""
+    if not user.is_authenticated:
+        return WishlistItem.objects.none()
+    return (
+        WishlistItem.objects.filter(user=user, product__in=products_in_shop())
+        .select_related("product__group")
+        .prefetch_related("product__images")
+        .order_by("-added_at", "-id")
+    )

@@ -626,7 +626,10 @@ def stock_count(*, counts: Sequence[StockCount]) -> list[Stock]:
 
 
 def _on_back_in_stock(variant: Variant) -> None:
-    """Hook for the back-in-stock alerts (issue 3, item 7); a no-op until they exist."""
+    """Tell the customers who wait for this variant that it can be bought again."""
+    from kramar.catalog.alerts import stock_alerts_deliver
+
+    stock_alerts_deliver(variant_ids=[variant.pk])
 
 
 # --- Images -------------------------------------------------------------------------------------

@@ -36,3 +36,30 @@ def product_import_batch(import_id: int, start: int) -> str:
             )
             raise
     return "over" if following is None else f"next batch from {following}"
+
+
+@task
+def stock_alert_email(alert_id: int) -> str:
+    """E-mail a customer that the variant they waited for can be bought again."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from kramar.catalog.models import StockAlert
+
+    alert = (
+        StockAlert.objects.select_related("user", "variant__product").filter(pk=alert_id).first()
+    )
+    if alert is None or not alert.user.is_active:
+        return "gone"
+    product = alert.variant.product
+    context = {
+        "alert": alert,
+        "product": product,
+        "link": f"{settings.SITE_URL.rstrip('/')}/p/{product.slug}/",
+    }
+    with translation.override(alert.user.language or settings.LANGUAGE_CODE):
+        subject = _("Back in stock: %(name)s") % {"name": alert.variant}
+        body = render_to_string("catalog/email/back_in_stock.txt", context)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[alert.user.email])
+    return "sent"

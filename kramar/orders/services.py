@@ -24,6 +24,7 @@ from kramar.accounts.models import User
 from kramar.cart.enums import CartStatus
 from kramar.cart.models import Cart
 from kramar.cart.selectors import cart_priced
+from kramar.catalog.alerts import stock_alerts_deliver
 from kramar.catalog.models import Stock
 from kramar.catalog.pricing import vat_in
 from kramar.clients.enums import TimelineKind
@@ -342,6 +343,7 @@ def _release(order: Order) -> None:
             allocated=F("allocated") - allocation.quantity
         )
     Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
+    stock_alerts_deliver(variant_ids={a.stock.variant_id for a in allocations})
 
 
 @transaction.atomic

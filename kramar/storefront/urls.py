@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kramar.storefront.views import account, cart, checkout, home
+from kramar.storefront.views import account, cart, checkout, home, wishlist
 
 app_name = "storefront"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("checkout/", checkout.checkout, name="checkout"),
     path("orders/<str:token>/", checkout.order_detail, name="order"),
     path("account/", account.account, name="account"),
+    path("account/wishlist/", wishlist.wishlist, name="wishlist"),
+    path("wishlist/<int:product_id>/", wishlist.wishlist_toggle, name="wishlist-toggle"),
+    path("alerts/<int:variant_id>/", wishlist.stock_alert, name="stock-alert"),
     path("account/login/", account.ShopLoginView.as_view(), name="login"),
     path("account/logout/", account.ShopLogoutView.as_view(), name="logout"),
     path("account/sign-up/", account.sign_up, name="sign-up"),

@@ -146,3 +146,14 @@ def test_a_manager_cannot_open_another_managers_order(client_for, make_staff):
     order, _ = _order(email="stranger@example.test")
     manager = make_staff(Role.SALES_MANAGER)
     assert client_for(manager).get(f"/office/orders/{order.pk}/").status_code == 404
+
+
+def test_a_cancelled_order_that_frees_the_last_units_wakes_the_alerts(customer, make_staff):
+    from kramar.catalog.alerts import stock_alert_subscribe
+
+    variant = first_variant(make_product(stock=1))
+    order = order_place(cart=cart_with((variant, 1)), checkout_key=new_key(), details=details())
+    alert = stock_alert_subscribe(user=customer, variant=variant)
+    order_advance(actor=make_staff(Role.SHOP_MANAGER), order=order, status="cancelled")
+    alert.refresh_from_db()
+    assert alert.notified_at is not None
