@@ -410,6 +410,8 @@ def order_payment_succeeded(
                 "expected": {"amount": str(order.total), "currency": order.currency},
                 "received": received,
                 "provider": provider,
+                "note": _("A card payment of %(amount)s %(currency)s does not match the order.")
+                % received,
             },
         )
         return PaymentVerdict.MISMATCH
@@ -467,7 +469,13 @@ def _payment_unwanted(order: Order, reason: str, received: dict[str, str]) -> Pa
     OrderEvent.objects.create(
         order=order,
         kind=OrderEventKind.NOTE,
-        details={"payment": "to_refund", "reason": reason, "received": received},
+        details={
+            "payment": "to_refund",
+            "reason": reason,
+            "received": received,
+            "note": _("A card payment came that the order cannot take (%(reason)s): refunding it.")
+            % {"reason": reason},
+        },
     )
     return PaymentVerdict.REFUND
 

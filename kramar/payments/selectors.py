@@ -34,7 +34,7 @@ def payment_refusal(*, order: Order, now: datetime | None = None) -> Application
     ):
         return ApplicationError(
             PaymentsErrorCode.NOT_PAYABLE,
-            _("This order can no longer be paid: its reservation has ended. Place it again."),
+            _("This order can no longer be paid by card. Place it again, please."),
             status=409,
         )
     return None

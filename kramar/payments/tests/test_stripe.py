@@ -290,6 +290,25 @@ def test_a_shop_on_stripe_is_paid_by_a_completed_checkout_webhook(on_stripe):
 
 
 @pytest.mark.django_db
+def test_a_retry_after_stripe_failed_to_answer_reuses_the_payment_and_its_key(on_stripe):
+    from kramar.core.errors import ApplicationError
+
+    order = card_order()
+    on_stripe.fail_with = (400, {"error": {"type": "api_error", "message": "Try later"}})
+    with pytest.raises(ApplicationError) as refused:
+        payment_start(order=order)
+    assert refused.value.status == 503
+    on_stripe.fail_with = None
+    payment = payment_start(order=order)
+    assert payment.status == PaymentState.PENDING and Payment.objects.count() == 1
+    keys = {
+        c["headers"]["idempotency-key"] for c in on_stripe.calls("POST", "/v1/checkout/sessions")
+    }
+    assert keys == {payment.idempotency_key}
+    assert len(on_stripe.sessions) == 1
+
+
+@pytest.mark.django_db
 def test_a_late_stripe_payment_for_sold_out_goods_is_refunded_once(
     on_stripe, django_capture_on_commit_callbacks
 ):

@@ -185,6 +185,24 @@ def test_an_event_we_do_not_act_on_is_acknowledged_and_ignored():
     assert _snapshot(order) == before
 
 
+def test_the_endpoint_takes_webhooks_without_a_csrf_token():
+    _order, payment = _pending_card_order()
+    from django.conf import settings
+
+    from kramar.payments.providers.base import signature_header
+
+    body = sandbox_body(payment)
+    response = Browser(enforce_csrf_checks=True).post(
+        "/payments/webhooks/sandbox/",
+        data=body,
+        content_type="application/json",
+        headers={
+            "Kramar-Sandbox-Signature": signature_header(body, settings.SANDBOX_WEBHOOK_SECRET)
+        },
+    )
+    assert response.status_code == 200
+
+
 def test_another_providers_endpoint_is_404_while_the_shop_uses_the_sandbox():
     _order, payment = _pending_card_order()
     assert post_webhook(sandbox_body(payment), provider="stripe").status_code == 404
