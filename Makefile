@@ -94,6 +94,7 @@ lint: install assets
 	$(VENV)/bin/bandit -q -c pyproject.toml -r kramar config
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 	DEBUG=false ALLOWED_HOSTS=shop.example.com SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  PAYMENT_PROVIDER=stripe STRIPE_SECRET_KEY=sk_test_lint STRIPE_WEBHOOK_SECRET=whsec_lint \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 clean:

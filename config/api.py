@@ -24,6 +24,7 @@ from kramar.core.api_parser import NoNulParser
 from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.crm.api import router as crm_router
 from kramar.orders.api import router as orders_router
+from kramar.payments.api import router as payments_router
 
 logger = logging.getLogger("kramar.api")
 
@@ -106,3 +107,4 @@ api.add_router("/", crm_router)
 api.add_router("/", cases_router)
 api.add_router("/shop/", cart_router)
 api.add_router("/shop/", orders_router)
+api.add_router("/shop/", payments_router)

@@ -75,6 +75,25 @@ class Env:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
+    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        """Return one of the allowed words (case-insensitive), the default when unset."""
+        value = (self._raw(name) or default).lower()
+        if value not in choices:
+            raise SettingsError(name, f"must be one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    def secret(self, name: str, *, prefixes: tuple[str, ...], required: bool) -> str:
+        """Return a provider's secret that starts with one of its documented prefixes; empty
+        when not required and not set."""
+        value = self._raw(name) or ""
+        if not value:
+            if required:
+                raise SettingsError(name, "is required but not set")
+            return ""
+        if not value.startswith(prefixes):
+            raise SettingsError(name, f"must start with {' or '.join(prefixes)}")
+        return value
+
     def secret_key(self, name: str, *, debug: bool) -> str:
         """Return the secret key; outside DEBUG it must be set, long and varied."""
         value = self._raw(name)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kramar.catalog",
     "kramar.cart",
     "kramar.orders",
+    "kramar.payments",
     "kramar.crm",
     "kramar.cases",
     "kramar.storefront",
@@ -206,6 +207,20 @@ TIME_ZONE = env.text("TIME_ZONE", default="Europe/Kyiv")
 USE_I18N = True
 USE_TZ = True
 DEFAULT_CURRENCY = "UAH"
+
+# --- Card payments (docs/payments.md) ----------------------------------------------------------
+# "sandbox" is Kramar's own pretend card processor (test cards only, for `make run` and the
+# tests; `check --deploy` warns about it); "stripe" takes real money through Stripe Checkout.
+PAYMENT_PROVIDER = env.choice("PAYMENT_PROVIDER", ("sandbox", "stripe"), default="sandbox")
+SANDBOX_WEBHOOK_SECRET = env.text(
+    "SANDBOX_WEBHOOK_SECRET", default="whsec_kramar_sandbox_development_only"
+)
+STRIPE_SECRET_KEY = env.secret(
+    "STRIPE_SECRET_KEY", prefixes=("sk_", "rk_"), required=PAYMENT_PROVIDER == "stripe"
+)
+STRIPE_WEBHOOK_SECRET = env.secret(
+    "STRIPE_WEBHOOK_SECRET", prefixes=("whsec_",), required=PAYMENT_PROVIDER == "stripe"
+)
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("office/", include("kramar.backoffice.urls")),
+    path("payments/", include("kramar.payments.urls")),
     path("", include("kramar.storefront.urls")),
 ]
 

@@ -25,6 +25,9 @@ def manage_check(**env_vars: str) -> subprocess.CompletedProcess:
             "DATABASE_URL",
             "REDIS_URL",
             "DJANGO_SETTINGS_MODULE",
+            "PAYMENT_PROVIDER",
+            "STRIPE_SECRET_KEY",
+            "STRIPE_WEBHOOK_SECRET",
         }
     }
     env.update(env_vars)
@@ -57,6 +60,16 @@ def manage_check(**env_vars: str) -> subprocess.CompletedProcess:
         ),
         ({"DEBUG": "true", "LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT"),
         ({"DEBUG": "true", "CRM_DIGEST_AT": "25:99"}, "CRM_DIGEST_AT"),
+        ({"DEBUG": "true", "PAYMENT_PROVIDER": "paypal"}, "PAYMENT_PROVIDER"),
+        ({"DEBUG": "true", "PAYMENT_PROVIDER": "stripe"}, "STRIPE_SECRET_KEY"),
+        (
+            {"DEBUG": "true", "PAYMENT_PROVIDER": "stripe", "STRIPE_SECRET_KEY": "pk_live_x"},
+            "STRIPE_SECRET_KEY",
+        ),
+        (
+            {"DEBUG": "true", "PAYMENT_PROVIDER": "stripe", "STRIPE_SECRET_KEY": "sk_test_x"},
+            "STRIPE_WEBHOOK_SECRET",
+        ),
     ],
 )
 def test_a_bad_setting_fails_the_start_with_one_line_naming_it(env_vars, variable):
@@ -82,6 +95,16 @@ def test_env_reads_typed_values():
     assert env.number("E", default=7) == 7
     assert env.items("L") == ["a", "b", "c"]
     assert env.text("MISSING", default="x") == "x"
+
+
+def test_env_reads_choices_and_provider_secrets():
+    env = Env({"P": " Stripe ", "K": "sk_test_1", "W": "nope"})
+    assert env.choice("P", ("sandbox", "stripe"), default="sandbox") == "stripe"
+    assert env.choice("MISSING", ("sandbox", "stripe"), default="sandbox") == "sandbox"
+    assert env.secret("K", prefixes=("sk_", "rk_"), required=True) == "sk_test_1"
+    assert env.secret("MISSING", prefixes=("sk_",), required=False) == ""
+    with pytest.raises(SettingsError, match="must start with whsec_"):
+        env.secret("W", prefixes=("whsec_",), required=False)
 
 
 def test_env_parses_database_urls():

@@ -73,6 +73,9 @@ class OrdersErrorCode(models.TextChoices):
     BAD_KEY = "orders.bad_checkout_key"
 
 
-# The payment methods a buyer may choose at checkout (the page and the API). Card payments
-# join when the payment provider is in place (issue 3, item 6).
-CHECKOUT_PAYMENT_METHODS = (PaymentMethod.CASH_ON_DELIVERY.value, PaymentMethod.BANK_TRANSFER.value)
+# The payment methods a buyer may choose at checkout (the page and the API), in this order.
+CHECKOUT_PAYMENT_METHODS = (
+    PaymentMethod.CASH_ON_DELIVERY.value,
+    PaymentMethod.CARD.value,
+    PaymentMethod.BANK_TRANSFER.value,
+)

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -156,6 +157,13 @@ def _lock_and_allocate(wanted: dict[int, int]) -> dict[int, list[tuple[Stock, in
     return plan
 
 
+def _allocations(line: OrderLine, taken: list[tuple[Stock, int]]) -> list[Allocation]:
+    """Count the planned units as allocated (the rows are locked) and return the line's rows."""
+    for stock, quantity in taken:
+        Stock.objects.filter(pk=stock.pk).update(allocated=F("allocated") + quantity)
+    return [Allocation(line=line, stock=stock, quantity=quantity) for stock, quantity in taken]
+
+
 def _client_for(user: User | None, details: dict[str, Any]) -> Client:
     if user is not None and user.is_authenticated and not user.is_staff:
         return client_for_shop_user(user=user)
@@ -273,7 +281,7 @@ def _place(
     )
     order.number = f"{now:%y}-{order.pk:06d}"
     order.save(update_fields=["number"])
-    allocations = []
+    allocations: list[Allocation] = []
     for line in priced.lines:
         variant = line.variant
         order_line = OrderLine.objects.create(
@@ -290,9 +298,7 @@ def _place(
             vat_amount=line.vat,
             unit_cost=variant.cost,
         )
-        for stock, quantity in plan[variant.pk]:
-            allocations.append(Allocation(line=order_line, stock=stock, quantity=quantity))
-            Stock.objects.filter(pk=stock.pk).update(allocated=F("allocated") + quantity)
+        allocations += _allocations(order_line, plan[variant.pk])
     Allocation.objects.bulk_create(allocations)
     cart.status = CartStatus.ORDERED
     cart.save(update_fields=["status", "updated_at"])
@@ -364,6 +370,196 @@ def order_reservation_expire(*, order: Order, now: datetime | None = None) -> bo
     order.save(update_fields=["status", "payment_status", "updated_at"])
     OrderEvent.objects.create(order=order, kind=OrderEventKind.RESERVATION_EXPIRED)
     return True
+
+
+# --- Card payments (the payments app reports what its provider said) ----------------------------
+
+
+class PaymentVerdict(StrEnum):
+    """What an order made of a successful card payment."""
+
+    PAID = "paid"  # the goods were still held: the order is paid
+    REVIVED = "revived"  # the goods had been released and were there again: allocated, paid
+    MISMATCH = "mismatch"  # not the order's amount or currency: recorded, never paid
+    REFUND = "refund"  # the order cannot take the money (sold out, cancelled, paid already)
+
+
+@transaction.atomic
+def order_payment_succeeded(
+    *,
+    order: Order,
+    amount: Decimal,
+    currency: str,
+    provider: str = "",
+    occurred_at: datetime | None = None,
+) -> PaymentVerdict:
+    """Take a card payment that came in for the order, and say what became of it.
+
+    Paid only for exactly the order's total in its currency. If the reservation had run out
+    (or the payment had been reported failed) and the goods were released, they are locked and
+    allocated again when they are there; otherwise the caller must give the money back
+    (:data:`PaymentVerdict.REFUND`, recorded as a note on the order).
+    """
+    now = occurred_at or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    received = {"amount": str(quantize(amount)), "currency": currency.upper()}
+    if quantize(amount) != order.total or currency.upper() != order.currency.upper():
+        OrderEvent.objects.create(
+            order=order,
+            kind=OrderEventKind.PAYMENT_FAILED,
+            details={
+                "reason": "amount_mismatch",
+                "expected": {"amount": str(order.total), "currency": order.currency},
+                "received": received,
+                "provider": provider,
+                "note": _("A card payment of %(amount)s %(currency)s does not match the order.")
+                % received,
+            },
+        )
+        return PaymentVerdict.MISMATCH
+    if order.payment_method != PaymentMethod.CARD or order.payment_status == PaymentStatus.PAID:
+        return _payment_unwanted(order, "already_paid", received)
+    if order.status != OrderStatus.CANCELLED and order.payment_status == PaymentStatus.AWAITING:
+        _mark_paid(order, now=now, provider=provider, revived=False)
+        return PaymentVerdict.PAID
+    released_by_payment = order.payment_status in {PaymentStatus.EXPIRED, PaymentStatus.FAILED}
+    cancelled_by_staff = order.events.filter(kind=OrderEventKind.CANCELLED).exists()
+    if order.status != OrderStatus.CANCELLED or not released_by_payment or cancelled_by_staff:
+        return _payment_unwanted(order, "order_closed", received)
+    try:
+        _allocate_again(order)
+    except ApplicationError:
+        return _payment_unwanted(order, "out_of_stock", received)
+    order.status = OrderStatus.NEW
+    _mark_paid(order, now=now, provider=provider, revived=True)
+    return PaymentVerdict.REVIVED
+
+
+def _allocate_again(order: Order) -> None:
+    """Lock the stock rows of the order's lines (pk order) and allocate them, or refuse whole."""
+    lines = list(order.lines.all())
+    if not lines or any(line.variant_id is None for line in lines):
+        raise ApplicationError(OrdersErrorCode.OUT_OF_STOCK, _("A product is gone."))
+    plan = _lock_and_allocate({line.variant_id: line.quantity for line in lines if line.variant_id})
+    allocations: list[Allocation] = []
+    for line in lines:
+        allocations += _allocations(line, plan[line.variant_id])  # type: ignore[index]
+    Allocation.objects.bulk_create(allocations)
+
+
+def _mark_paid(order: Order, *, now: datetime, provider: str, revived: bool) -> None:
+    order.payment_status, order.paid_at = PaymentStatus.PAID, now
+    order.save(update_fields=["status", "payment_status", "paid_at", "updated_at"])
+    OrderEvent.objects.create(
+        order=order,
+        kind=OrderEventKind.PAID,
+        details={"amount": str(order.total), "provider": provider, "allocated_again": revived},
+    )
+    timeline_record(
+        client=order.client,
+        kind=TimelineKind.PAYMENT,
+        summary=_("Order %(number)s paid by card: %(total)s UAH")
+        % {"number": order.number, "total": order.total},
+        occurred_at=now,
+        source=order,
+        details={"provider": provider},
+    )
+    _email_on_commit(order, "paid")
+
+
+def _payment_unwanted(order: Order, reason: str, received: dict[str, str]) -> PaymentVerdict:
+    OrderEvent.objects.create(
+        order=order,
+        kind=OrderEventKind.NOTE,
+        details={
+            "payment": "to_refund",
+            "reason": reason,
+            "received": received,
+            "note": _("A card payment came that the order cannot take (%(reason)s): refunding it.")
+            % {"reason": reason},
+        },
+    )
+    return PaymentVerdict.REFUND
+
+
+@transaction.atomic
+def order_payment_failed(*, order: Order, reason: str, provider: str = "") -> bool:
+    """Release at once the goods of an order whose card payment failed; True if it did.
+
+    An order that no longer waits for its payment (expired, paid by a later success, cancelled)
+    only gets the event.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    details = {"reason": reason[:100], "provider": provider}
+    waiting = (
+        order.payment_status == PaymentStatus.AWAITING and order.status != OrderStatus.CANCELLED
+    )
+    if waiting:
+        _release(order)
+        order.status, order.payment_status = OrderStatus.CANCELLED, PaymentStatus.FAILED
+        order.save(update_fields=["status", "payment_status", "updated_at"])
+        timeline_record(
+            client=order.client,
+            kind=TimelineKind.PAYMENT,
+            summary=_("Order %(number)s: the card payment failed, the order is cancelled")
+            % {"number": order.number},
+            source=order,
+            details=details,
+            contact=False,
+        )
+    OrderEvent.objects.create(
+        order=order, kind=OrderEventKind.PAYMENT_FAILED, details={**details, "released": waiting}
+    )
+    return waiting
+
+
+@transaction.atomic
+def order_payment_refunded(
+    *, order: Order, amount: Decimal, currency: str, reason: str, provider: str = ""
+) -> bool:
+    """Record money given back for the order; True if it was all of it.
+
+    A whole refund makes the order "refunded" and, unless its goods have left the warehouse,
+    cancels it and releases them; a partial one is recorded as an event only.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    details = {
+        "amount": str(quantize(amount)),
+        "currency": currency.upper(),
+        "reason": reason[:100],
+        "provider": provider,
+    }
+    whole = quantize(amount) >= order.total
+    if not whole or order.payment_status == PaymentStatus.REFUNDED:
+        OrderEvent.objects.create(
+            order=order, kind=OrderEventKind.REFUNDED, details={**details, "partial": not whole}
+        )
+        return False
+    fields = ["payment_status", "updated_at"]
+    if order.status in {OrderStatus.NEW, OrderStatus.CONFIRMED, OrderStatus.PACKED}:
+        _release(order)
+        order.status = OrderStatus.CANCELLED
+        fields.append("status")
+    order.payment_status = PaymentStatus.REFUNDED
+    order.save(update_fields=fields)
+    OrderEvent.objects.create(order=order, kind=OrderEventKind.REFUNDED, details=details)
+    timeline_record(
+        client=order.client,
+        kind=TimelineKind.PAYMENT,
+        summary=_("Order %(number)s: %(amount)s UAH refunded")
+        % {"number": order.number, "amount": quantize(amount)},
+        source=order,
+        details=details,
+    )
+    _email_on_commit(order, "refunded")
+    return True
+
+
+def _email_on_commit(order: Order, kind: str) -> None:
+    from kramar.orders.tasks import order_email
+
+    order_id = order.pk
+    transaction.on_commit(lambda: order_email.enqueue(order_id, kind))
 
 
 # --- Fulfilment ----------------------------------------------------------------------------------

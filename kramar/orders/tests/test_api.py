@@ -110,7 +110,7 @@ def test_tampered_cart_input_gets_a_problem_and_changes_nothing(
 @pytest.mark.parametrize(
     ("changes", "status", "code"),
     [
-        ({"payment_method": "card"}, 400, "orders.bad_payment_method"),
+        ({"payment_method": "barter"}, 400, "orders.bad_payment_method"),
         ({"region": "atlantis"}, 400, "orders.bad_delivery"),
         ({"delivery_method": "teleport"}, 400, "orders.bad_delivery"),
         ({"email": "nope"}, 400, "orders.bad_contact"),

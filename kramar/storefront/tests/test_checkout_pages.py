@@ -92,7 +92,7 @@ def test_an_order_that_fails_opens_no_account():
     [
         ({"region": 999_999}, "region"),
         ({"delivery_method": "x"}, "delivery_method"),
-        ({"payment_method": "card"}, "payment_method"),  # not offered until card payments land
+        ({"payment_method": "crypto"}, "payment_method"),  # a method the shop does not offer
         ({"phone": "nonsense"}, "phone"),
         ({"post_branch": ""}, "post_branch"),
         ({"checkout_key": "short"}, "checkout_key"),

@@ -16,10 +16,12 @@ from django.views.decorators.http import require_http_methods
 from kramar.cart.selectors import cart_priced
 from kramar.clients.services import shop_customer_register
 from kramar.core.errors import ApplicationError
-from kramar.orders.enums import CHECKOUT_PAYMENT_METHODS
+from kramar.orders.enums import CHECKOUT_PAYMENT_METHODS, PaymentMethod
 from kramar.orders.models import Order
 from kramar.orders.selectors import order_by_checkout_key, order_by_token
 from kramar.orders.services import CheckoutDetails, order_place
+from kramar.payments.selectors import order_can_pay, payment_latest
+from kramar.payments.views import pay_redirect
 from kramar.storefront.cart_session import current_cart, customer
 from kramar.storefront.forms import CheckoutForm
 
@@ -56,6 +58,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             field = str(error.extra.get("field", ""))
             form.add_error(field if field in form.fields else None, str(error.message))
         else:
+            if order.payment_method == PaymentMethod.CARD:
+                return pay_redirect(request, order)  # to the card processor's page
             return redirect("storefront:order", token=order.token)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -103,6 +107,13 @@ def _place(request: HttpRequest, form: CheckoutForm) -> Order:
 
 
 def order_detail(request: HttpRequest, token: str) -> HttpResponse:
-    """An order's page, reached by its secret link (guests) or from the account."""
+    """An order's page, reached by its secret link (guests) or from the account; a card order
+    offers "pay now" while its goods are held, and says how the payment went."""
     order = order_by_token(token=token)
-    return render(request, "storefront/order.html", {"order": order})
+    context = {
+        "order": order,
+        "can_pay": order_can_pay(order=order),
+        "payment": payment_latest(order=order),
+        "returned": request.GET.get("payment") == "return",
+    }
+    return render(request, "storefront/order.html", context)
