@@ -455,6 +455,15 @@ def _name_bonus(name: str, folded: str) -> float:
     return 0.0
 
 
+def text_matches(query: SearchQuery, text: str) -> bool:
+    """Return whether a short text (a group's name) has every word of the query, in any form."""
+    if query.is_empty:
+        return False
+    fields = [_stems_of(text), frozenset(), frozenset()]
+    spec = _spec(_query_spec(query, SearchMode.EXACT))
+    return all(_term_score(term, fields) for term in spec["terms"])
+
+
 class _PythonRank(Func):
     """``kramar_search_rank(name, document, description, spec)``, registered on SQLite."""
 
