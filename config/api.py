@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from kramar.accounts.api import router as accounts_router
 from kramar.accounts.auth import API_AUTH
 from kramar.cases.api import router as cases_router
+from kramar.catalog.api import router as catalog_router
 from kramar.clients.api import router as clients_router
 from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.crm.api import router as crm_router
@@ -100,3 +101,4 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/", clients_router)
 api.add_router("/", crm_router)
 api.add_router("/", cases_router)
+api.add_router("/catalog/", catalog_router)

@@ -36,10 +36,21 @@ from kramar.catalog.models import (
 from kramar.catalog.search import SearchMode, SearchQuery, SearchResult, search_products
 from kramar.catalog.selectors import available_quantities, product_in_stock_rule
 from kramar.core.errors import NotFoundError
+from kramar.core.money import quantize
 
 PAGE_SIZE = 24
 LOW_STOCK = 5  # "only 3 left" from this many down
 MAX_PRICE = Decimal("999999999999.99")
+
+
+_UKRAINIAN = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
+_ALPHABET = {letter: index for index, letter in enumerate(_UKRAINIAN)}
+
+
+def alphabetical(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Return a sort key in Ukrainian alphabetical order (і, ї, є, ґ are not where Unicode
+    puts them), Latin letters and digits after Cyrillic ones by their code."""
+    return tuple((0, _ALPHABET[ch]) if ch in _ALPHABET else (1, ch) for ch in text.casefold())
 
 
 # --- The visible tree ----------------------------------------------------------------------------
@@ -58,7 +69,7 @@ class ShopTree:
         self.by_id = {g.pk: g for g in self.groups}
         self.by_slug = {g.slug: g for g in self.groups}
         self.children = defaultdict(list)
-        for group in sorted(self.groups, key=lambda g: (g.position, g.name)):
+        for group in sorted(self.groups, key=lambda g: (g.position, alphabetical(g.name))):
             self.children[group.parent_id].append(group)
 
     @property
@@ -287,7 +298,8 @@ def _facets(
         )
         for group in by_attribute.values()
     ]
-    return Facets(bounds["low"], bounds["high"], in_stock, attributes)
+    low, high = (None if b is None else quantize(b) for b in (bounds["low"], bounds["high"]))
+    return Facets(low, high, in_stock, attributes)
 
 
 def _cached_facets(
