@@ -336,21 +336,11 @@ class Listing:
     sort: Sort
     total: int | None  # matches before the visitor's filters (searches only), else None
     search: SearchResult | None = None
-
-    @property
-    def known_count(self) -> int | None:
-        """Return how many ``products`` holds when that is known without counting again."""
-        return self.total if self.search is not None and not self.filters_narrow else None
-
-    filters_narrow: bool = False
+    known_count: int | None = None  # how many ``products`` holds, when known without a count
 
 
 def product_listing(
-    scope: QuerySet[Product],
-    filters: ProductFilters,
-    *,
-    query: SearchQuery | None = None,
-    with_facets: bool = True,
+    scope: QuerySet[Product], filters: ProductFilters, *, query: SearchQuery | None = None
 ) -> Listing:
     """Return the products of ``scope`` that match a search (if any) and the filters, ordered."""
     search = search_products(scope, query) if query is not None else None
@@ -363,10 +353,14 @@ def product_listing(
     products = base.filter(_values_rule(chosen), _price_rule(filters))
     if filters.in_stock:
         products = products.filter(product_in_stock_rule())
-    facets = _cached_facets(base, filters, chosen) if with_facets else Facets(None, None, 0, [])
     total = search.count if search is not None else None
     return Listing(
-        _ordered(products, sort), facets, sort, total, search, filters_narrow=filters.is_narrowed
+        products=_ordered(products, sort),
+        facets=_cached_facets(base, filters, chosen),
+        sort=sort,
+        total=total,
+        search=search,
+        known_count=None if filters.is_narrowed else total,
     )
 
 
