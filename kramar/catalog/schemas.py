@@ -125,8 +125,8 @@ class ProductPageOut(Schema):
     sort: Sort
     search: str | None = Field(
         None,
-        description='How q was matched: "exact", "fuzzy" (typos forgiven), "similar" or "any" '
-        "(some of the words); null without q.",
+        description='How q was matched: "exact", "fuzzy" (typos forgiven), "similar", "any" '
+        '(some of the words) or "none" (q had no words); null without q.',
     )
     facets: FacetsOut
 
