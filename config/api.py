@@ -19,6 +19,7 @@ from kramar.accounts.api import router as accounts_router
 from kramar.accounts.auth import API_AUTH
 from kramar.cart.api import router as cart_router
 from kramar.cases.api import router as cases_router
+from kramar.catalog.api import router as catalog_router
 from kramar.clients.api import router as clients_router
 from kramar.core.api_parser import NoNulParser
 from kramar.core.errors import ApplicationError, CoreErrorCode
@@ -108,3 +109,4 @@ api.add_router("/", cases_router)
 api.add_router("/shop/", cart_router)
 api.add_router("/shop/", orders_router)
 api.add_router("/shop/", payments_router)
+api.add_router("/catalog/", catalog_router)

@@ -25,3 +25,6 @@ WHITENOISE_AUTOREFRESH = True
 # live-server thread then see the same database with real locking, as under `make run`.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-kramar.sqlite3")}  # noqa: F405
+
+# Facet counts afresh in every test: a cached count would outlive the test's rolled-back rows.
+KRAMAR_FACETS_CACHE_SECONDS = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from kramar.cart.enums import MAX_LINE_QUANTITY
+from kramar.catalog.browse import MAX_PRICE, ProductFilters, Sort, sorts_for
 from kramar.clients.models import Region
 from kramar.orders.enums import PaymentMethod
 from kramar.orders.models import DeliveryMethod
@@ -93,3 +95,57 @@ class CheckoutForm(forms.Form):
         if data.get("create_account") and not data.get("password"):
             self.add_error("password", _("Choose a password for the account."))
         return data
+
+
+class FacetValuesField(forms.Field):
+    """The chosen facet values ("attribute:value" slugs), as many as the query string holds;
+    anything else in them is dropped, never an error (a listing always answers)."""
+
+    widget = forms.MultipleHiddenInput
+    pattern = re.compile(r"^[-a-z0-9_]{1,40}(:[-a-z0-9_]{1,90})?$")
+    limit = 30
+
+    def to_python(self, value: Any) -> list[str]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        kept = [str(v) for v in values if isinstance(v, str) and self.pattern.match(v)]
+        return list(dict.fromkeys(kept))[: self.limit]
+
+
+class CatalogFilterForm(forms.Form):
+    """The filters and the order of a listing (a group or a search), read from the query string."""
+
+    price_min = forms.DecimalField(
+        label=_("From"), required=False, min_value=0, max_value=MAX_PRICE, decimal_places=2
+    )
+    price_max = forms.DecimalField(
+        label=_("To"), required=False, min_value=0, max_value=MAX_PRICE, decimal_places=2
+    )
+    in_stock = forms.BooleanField(label=_("In stock only"), required=False)
+    value = FacetValuesField(required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[])
+
+    def __init__(self, *args: Any, searching: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sorts = sorts_for(searching=searching)
+        self.fields["sort"].choices = [(s.value, s.label) for s in sorts]  # type: ignore[attr-defined]
+        self.fields["sort"].initial = sorts[0].value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("price_min"), data.get("price_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("price_max", _("The highest price is below the lowest."))
+        return data
+
+    def filters(self) -> ProductFilters:
+        """Return what the valid fields ask for; an invalid field is left out, not refused."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        sort = data.get("sort")
+        return ProductFilters(
+            price_min=data.get("price_min"),
+            price_max=data.get("price_max"),
+            in_stock=bool(data.get("in_stock")),
+            values=tuple(data.get("value") or ()),
+            sort=Sort(sort) if sort else None,
+        )

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from kramar.storefront.views import account, cart, checkout, home, wishlist
+from kramar.storefront.views import account, cart, catalog, checkout, home, search, wishlist
 
 app_name = "storefront"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("c/<slug:slug>/", catalog.category, name="category"),
+    path("p/<slug:slug>/", catalog.product_detail, name="product"),
+    path("search/", search.search, name="search"),
+    path("search/suggest/", search.suggest, name="search-suggest"),
     path("cart/", cart.cart_detail, name="cart"),
     path("cart/add/", cart.cart_add, name="cart-add"),
     path("cart/lines/<int:variant_id>/", cart.cart_line_update, name="cart-line"),

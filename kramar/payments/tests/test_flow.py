@@ -70,7 +70,7 @@ def test_a_buyer_pays_by_card_in_the_sandbox_and_the_order_is_paid(
     assert order.payment_status == PaymentStatus.AWAITING  # the webhook has not come yet
 
     waiting = browser.get(f"/orders/{order.token}/?payment=return").content.decode()
-    assert 'data-testid="payment-result"' in waiting and "hx-trigger" in waiting
+    assert 'data-testid="payment-result"' in waiting and 'hx-trigger="every 2s"' in waiting
 
     with django_capture_on_commit_callbacks(execute=True):
         ran = dict(run_tasks())
@@ -93,7 +93,7 @@ def test_a_buyer_pays_by_card_in_the_sandbox_and_the_order_is_paid(
     subjects = [message.subject for message in mail.outbox]
     assert len(subjects) == 2 and all(order.number in s for s in subjects)  # placed, paid
     html = browser.get(f"/orders/{order.token}/?payment=return").content.decode()
-    assert "hx-trigger" not in html and 'data-testid="pay-now"' not in html
+    assert 'hx-trigger="every 2s"' not in html and 'data-testid="pay-now"' not in html
 
 
 def test_a_declined_card_cancels_the_order_and_releases_the_goods_at_once(
