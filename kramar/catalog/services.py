@@ -409,6 +409,7 @@ def _path_ids(group: ProductGroup) -> list[int]:
 def _search_document(
     product: Product, variants: Iterable[Variant], group_names: Mapping[int, str]
 ) -> str:
+    # The name comes first: search ranks "the name is the query" by the document's start.
     parts = [product.name, product.brand]
     parts.extend(group_names.get(pk, "") for pk in _path_ids(product.group))
     for variant in variants:

@@ -77,3 +77,11 @@ def test_the_pages_need_a_signed_in_customer(client_for, customer):
     assert not WishlistItem.objects.exists()
     assert shop.post("/wishlist/999999/").status_code == 302  # a message, nothing kept
     assert not WishlistItem.objects.exists()
+
+
+def test_the_product_page_offers_keeping_and_an_alert_for_what_is_sold_out(client_for, customer):
+    product = make_product("Чайник Дніпро", stock=0, variants=1)
+    page = client_for(customer).get(f"/p/{product.slug}/").content.decode()
+    assert 'data-testid="keep"' in page
+    assert f'data-testid="alert-{first_variant(product).sku}"' in page
+    assert 'data-testid="keep"' not in Browser().get(f"/p/{product.slug}/").content.decode()
