@@ -176,3 +176,32 @@ def cart_merge(*, source: Cart, user: User) -> Cart:
     source.save(update_fields=["status", "updated_at"])
     target.save(update_fields=["updated_at"])
     return target
+
+
+@transaction.atomic
+def cart_reorder(*, cart: Cart, variant_quantities: list[tuple[Variant | None, int]]) -> list[str]:
+    """Put the goods of an earlier order back in the cart, as many as can be bought now.
+
+    Return what could not be added (gone, or fewer left), for the page to say so.
+    """
+    skipped: list[str] = []
+    for variant, quantity in variant_quantities:
+        if variant is None:
+            continue
+        have = CartLine.objects.filter(cart=cart, variant=variant).first()
+        room = min(
+            quantity,
+            available_quantities([variant.pk]).get(variant.pk, 0) - (have.quantity if have else 0),
+            MAX_LINE_QUANTITY - (have.quantity if have else 0),
+        )
+        if room <= 0:
+            skipped.append(str(variant))
+            continue
+        try:
+            cart_add(cart=cart, variant=variant, quantity=room)
+        except ApplicationError:
+            skipped.append(str(variant))
+            continue
+        if room < quantity:
+            skipped.append(str(variant))
+    return skipped

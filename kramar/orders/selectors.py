@@ -101,3 +101,31 @@ def order_get(*, viewer: User, pk: int) -> Order:
     if order is None:
         raise NotFoundError("orders.not_found", _("No such order."))
     return order
+
+
+def delivery_addresses_of(*, user: User, limit: int = 10) -> list[dict[str, object]]:
+    """Return the distinct delivery addresses of the customer's orders, the latest first.
+
+    The checkout starts from the latest; the account lists them all (no separate address book
+    to keep up to date: the addresses are the ones that were actually delivered to).
+    """
+    seen: set[tuple[object, ...]] = set()
+    addresses: list[dict[str, object]] = []
+    rows = (
+        orders_of_customer(user=user)
+        .values(
+            "full_name", "phone", "delivery_method_id", "delivery_method__name",
+            "delivery_region_id", "delivery_region__name", "city", "address", "post_branch",
+        )
+        .order_by("-placed_at", "-id")[:200]
+    )  # fmt: skip
+    for row in rows:
+        key = (row["delivery_method_id"], row["delivery_region_id"], row["city"],
+               row["address"], row["post_branch"])  # fmt: skip
+        if key in seen:
+            continue
+        seen.add(key)
+        addresses.append(dict(row))
+        if len(addresses) >= limit:
+            break
+    return addresses

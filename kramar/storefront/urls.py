@@ -16,6 +16,7 @@ urlpatterns = [
     path("checkout/", checkout.checkout, name="checkout"),
     path("orders/<str:token>/", checkout.order_detail, name="order"),
     path("account/", account.account, name="account"),
+    path("account/orders/<str:token>/reorder/", account.reorder, name="reorder"),
     path("account/wishlist/", wishlist.wishlist, name="wishlist"),
     path("wishlist/<int:product_id>/", wishlist.wishlist_toggle, name="wishlist-toggle"),
     path("alerts/<int:variant_id>/", wishlist.stock_alert, name="stock-alert"),

@@ -115,3 +115,34 @@ def test_an_unknown_order_link_is_404():
 def test_an_empty_cart_sends_the_visitor_back_from_the_checkout():
     response = Browser().get("/checkout/")
     assert response.status_code == 302 and response["Location"] == "/cart/"
+
+
+def test_a_customer_orders_again_and_the_checkout_starts_from_the_last_address(
+    client_for, customer
+):
+    from kramar.catalog.models import Stock as StockRow
+
+    roomy = first_variant(make_product("Чайник Дніпро", stock=5))
+    scarce = first_variant(make_product("Кавоварка Мрія", stock=1))
+    shop = client_for(customer)
+    shop.post("/cart/add/", {"variant_id": roomy.pk, "quantity": 2})
+    shop.post("/cart/add/", {"variant_id": scarce.pk, "quantity": 1})
+    shop.post("/checkout/", _form(city="Ковель", post_branch="9"))
+    order = Order.objects.get()
+    account = shop.get("/account/").content.decode()
+    assert "Ковель" in account and 'data-testid="reorder"' in account
+    StockRow.objects.filter(variant=scarce).update(quantity=1)  # the last one is promised
+    response = shop.post(f"/account/orders/{order.token}/reorder/")
+    assert response.status_code == 302
+    cart = shop.get("/cart/").context["cart"]
+    assert {line.variant.pk: line.quantity for line in cart.lines} == {roomy.pk: 2}
+    form = shop.get("/checkout/").context["form"]
+    assert (form.initial["city"], form.initial["post_branch"]) == ("Ковель", "9")
+
+
+def test_nobody_reorders_someone_elses_order(client_for, customer):
+    variant = first_variant(make_product(stock=5))
+    browser = _browser_with(variant)
+    browser.post("/checkout/", _form())
+    order = Order.objects.get()
+    assert client_for(customer).post(f"/account/orders/{order.token}/reorder/").status_code == 404

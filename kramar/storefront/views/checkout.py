@@ -18,7 +18,11 @@ from kramar.clients.services import shop_customer_register
 from kramar.core.errors import ApplicationError
 from kramar.orders.enums import CHECKOUT_PAYMENT_METHODS, PaymentMethod
 from kramar.orders.models import Order
-from kramar.orders.selectors import order_by_checkout_key, order_by_token
+from kramar.orders.selectors import (
+    delivery_addresses_of,
+    order_by_checkout_key,
+    order_by_token,
+)
 from kramar.orders.services import CheckoutDetails, order_place
 from kramar.payments.selectors import order_can_pay, payment_latest
 from kramar.payments.views import pay_redirect
@@ -36,6 +40,18 @@ def _initial(request: HttpRequest) -> dict[str, object]:
         client = getattr(user, "client", None)
         if client is not None and client.region_id:
             initial["region"] = client.region_id
+        last = delivery_addresses_of(user=user, limit=1)
+        if last:  # start from where the last order went
+            address = last[0]
+            initial.update(
+                full_name=address["full_name"] or user.full_name,
+                phone=address["phone"] or user.phone,
+                delivery_method=address["delivery_method_id"],
+                region=address["delivery_region_id"],
+                city=address["city"],
+                address=address["address"],
+                post_branch=address["post_branch"],
+            )
     return initial
 
 
