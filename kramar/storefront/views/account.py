@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from kramar.clients.services import shop_customer_register
 from kramar.core.errors import ApplicationError
 from kramar.orders.selectors import orders_of_customer
+from kramar.returns.selectors import orders_returnable, returns_of_customer
 from kramar.storefront.forms import ShopAuthenticationForm, SignUpForm
 
 # Where a service error about a field shows on the sign-up form.
@@ -75,4 +76,9 @@ def account(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), "storefront:login")
     orders = orders_of_customer(user=request.user)[:100]
-    return render(request, "storefront/account/home.html", {"orders": orders})
+    context = {
+        "orders": orders,
+        "returnable": orders_returnable(user=request.user),
+        "returns": returns_of_customer(user=request.user)[:50],
+    }
+    return render(request, "storefront/account/home.html", context)
