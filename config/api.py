@@ -25,6 +25,7 @@ from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.crm.api import router as crm_router
 from kramar.orders.api import router as orders_router
 from kramar.payments.api import router as payments_router
+from kramar.returns.api import router as returns_router
 
 logger = logging.getLogger("kramar.api")
 
@@ -108,3 +109,4 @@ api.add_router("/", cases_router)
 api.add_router("/shop/", cart_router)
 api.add_router("/shop/", orders_router)
 api.add_router("/shop/", payments_router)
+api.add_router("/shop/", returns_router)
