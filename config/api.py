@@ -26,6 +26,7 @@ from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.crm.api import router as crm_router
 from kramar.orders.api import router as orders_router
 from kramar.payments.api import router as payments_router
+from kramar.returns.api import router as returns_router
 
 logger = logging.getLogger("kramar.api")
 
@@ -110,3 +111,4 @@ api.add_router("/shop/", cart_router)
 api.add_router("/shop/", orders_router)
 api.add_router("/shop/", payments_router)
 api.add_router("/catalog/", catalog_router)
+api.add_router("/shop/", returns_router)

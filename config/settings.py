@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kramar.cart",
     "kramar.orders",
     "kramar.payments",
+    "kramar.returns",
     "kramar.crm",
     "kramar.cases",
     "kramar.storefront",
@@ -224,6 +225,11 @@ STRIPE_SECRET_KEY = env.secret(
 STRIPE_WEBHOOK_SECRET = env.secret(
     "STRIPE_WEBHOOK_SECRET", prefixes=("whsec_",), required=PAYMENT_PROVIDER == "stripe"
 )
+
+# --- Returns (docs/returns.md) ------------------------------------------------------------------
+# How many days after the day of delivery a customer may ask to return goods (Ukraine's consumer
+# protection law gives 14 days for goods of proper quality).
+RETURN_DAYS = env.number("RETURN_DAYS", default=14, minimum=1)
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -36,6 +36,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Clients"), "backoffice:client-list", "clients.view_client"),
     NavItem(_("Deals"), "backoffice:deal-board", "crm.view_deal"),
     NavItem(_("Orders"), "backoffice:order-list", "orders.view_order"),
+    NavItem(_("Returns"), "backoffice:return-queue", "returns.view_goodsreturn"),
     NavItem(_("Service cases"), "backoffice:case-queue", "cases.view_servicecase"),
     NavItem(_("Catalogue"), "backoffice:product-list", "catalog.view_product"),
     NavItem(_("Staff"), "backoffice:staff", "accounts.view_user"),

@@ -13,6 +13,7 @@ from kramar.backoffice.views import (
     orders,
     people,
 )
+from kramar.backoffice.views import returns as return_pages
 
 app_name = "backoffice"
 
@@ -58,6 +59,10 @@ urlpatterns = [
     path("orders/", orders.order_list, name="order-list"),
     path("orders/<int:order_id>/", orders.order_detail, name="order-detail"),
     path("orders/<int:order_id>/advance/", orders.order_advance, name="order-advance"),
+    path("returns/", return_pages.queue, name="return-queue"),
+    path("returns/<int:return_id>/accept/", return_pages.accept, name="return-accept"),
+    path("returns/<int:return_id>/reject/", return_pages.reject, name="return-reject"),
+    path("returns/<int:return_id>/refunded/", return_pages.mark_refunded, name="return-refunded"),
     path("catalog/", catalog.product_list, name="product-list"),
     path("catalog/products/new/", catalog.product_create, name="product-create"),
     path("catalog/products/<int:product_id>/", catalog.product_edit, name="product-edit"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kramar.storefront.views import account, cart, catalog, checkout, home, search, wishlist
+from kramar.storefront.views.returns import order_return
 
 app_name = "storefront"
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("cart/lines/<int:variant_id>/", cart.cart_line_update, name="cart-line"),
     path("checkout/", checkout.checkout, name="checkout"),
     path("orders/<str:token>/", checkout.order_detail, name="order"),
+    path("orders/<str:token>/return/", order_return, name="order-return"),
     path("account/", account.account, name="account"),
     path("account/orders/<str:token>/reorder/", account.reorder, name="reorder"),
     path("account/wishlist/", wishlist.wishlist, name="wishlist"),

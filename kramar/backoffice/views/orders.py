@@ -3,6 +3,8 @@ pack, ship (carrier and tracking number), mark delivered or cancel (issue 3, ite
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,6 +19,8 @@ from kramar.backoffice.decorators import office_view
 from kramar.core.errors import ApplicationError
 from kramar.orders import selectors, services
 from kramar.orders.enums import OrderStatus, PaymentStatus
+from kramar.orders.models import Order
+from kramar.returns import selectors as return_selectors
 
 
 class OrderFilterForm(forms.Form):
@@ -64,16 +68,32 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @office_view("orders.view_order")
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
-    order = selectors.order_get(viewer=_viewer(request), pk=order_id)
+    viewer = _viewer(request)
+    order = selectors.order_get(viewer=viewer, pk=order_id)
     return render(
         request,
         "backoffice/orders/detail.html",
         {
             "order": order,
             "next_statuses": [OrderStatus(s) for s in services.NEXT_STATUSES[order.status]],
-            "may_change": request.user.has_perm("orders.change_order"),
+            "may_change": viewer.has_perm("orders.change_order"),
+            **_returns_of(order, viewer),
         },
     )
+
+
+def _returns_of(order: Order, viewer: User) -> dict[str, Any]:
+    """What the order card shows of the order's returns, and which decisions the viewer may take."""
+    if not viewer.has_perm(return_selectors.VIEW):
+        return {"returns": []}
+    may_decide = viewer.has_perm(return_selectors.DECIDE)
+    return {
+        "returns": return_selectors.returns_of_order(order=order),
+        "may_decide_returns": may_decide,
+        "may_mark_refunded": viewer.has_perm(return_selectors.MARK_REFUNDED),
+        "warehouses": list(return_selectors.return_warehouses()) if may_decide else [],
+        "shipped_from": return_selectors.shipped_from(order) if may_decide else "",
+    }
 
 
 @office_view("orders.change_order")

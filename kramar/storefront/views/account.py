@@ -16,6 +16,7 @@ from kramar.cart.services import cart_reorder
 from kramar.clients.services import shop_customer_register
 from kramar.core.errors import ApplicationError
 from kramar.orders.selectors import delivery_addresses_of, order_by_token, orders_of_customer
+from kramar.returns.selectors import orders_returnable, returns_of_customer
 from kramar.storefront.cart_session import cart_for_writing
 from kramar.storefront.forms import ShopAuthenticationForm, SignUpForm
 
@@ -77,10 +78,13 @@ def account(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), "storefront:login")
     orders = orders_of_customer(user=request.user)[:100]
-    addresses = delivery_addresses_of(user=request.user)
-    return render(
-        request, "storefront/account/home.html", {"orders": orders, "addresses": addresses}
-    )
+    context = {
+        "orders": orders,
+        "addresses": delivery_addresses_of(user=request.user),
+        "returnable": orders_returnable(user=request.user),
+        "returns": returns_of_customer(user=request.user)[:50],
+    }
+    return render(request, "storefront/account/home.html", context)
 
 
 @require_POST

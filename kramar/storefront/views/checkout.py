@@ -26,6 +26,7 @@ from kramar.orders.selectors import (
 from kramar.orders.services import CheckoutDetails, order_place
 from kramar.payments.selectors import order_can_pay, payment_latest
 from kramar.payments.views import pay_redirect
+from kramar.returns.selectors import return_refusal, returns_of_order
 from kramar.storefront.cart_session import current_cart, customer
 from kramar.storefront.forms import CheckoutForm
 
@@ -126,10 +127,13 @@ def order_detail(request: HttpRequest, token: str) -> HttpResponse:
     """An order's page, reached by its secret link (guests) or from the account; a card order
     offers "pay now" while its goods are held, and says how the payment went."""
     order = order_by_token(token=token)
+    user = request.user
     context = {
         "order": order,
         "can_pay": order_can_pay(order=order),
         "payment": payment_latest(order=order),
         "returned": request.GET.get("payment") == "return",
+        "returns": returns_of_order(order=order),
+        "can_return": user.is_authenticated and return_refusal(order=order, user=user) is None,
     }
     return render(request, "storefront/order.html", context)
