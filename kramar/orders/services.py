@@ -681,3 +681,44 @@ def order_advance(
         order_id, kind = order.pk, EMAIL_ON[target]
         transaction.on_commit(lambda: order_email.enqueue(order_id, kind))
     return order
+
+
+# --- For the apps above orders (returns, payments) ----------------------------------------------
+
+
+def order_event_record(
+    *,
+    order: Order,
+    kind: OrderEventKind,
+    actor: User | None = None,
+    details: dict[str, Any] | None = None,
+) -> OrderEvent:
+    """Write one event on an order's history for a step another app took (e.g. a return)."""
+    return OrderEvent.objects.create(
+        order=order, kind=OrderEventKind(kind), actor=actor, details=details or {}
+    )
+
+
+def order_mark_returned(
+    *, order: Order, actor: User | None, details: dict[str, Any] | None = None
+) -> bool:
+    """Mark a delivered order "returned" (every unit came back); False if it is not delivered."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != OrderStatus.DELIVERED:
+        return False
+    order.status = OrderStatus.RETURNED
+    order.save(update_fields=["status", "updated_at"])
+    order_event_record(
+        order=order, kind=OrderEventKind.RETURNED, actor=actor,
+        details={"from": OrderStatus.DELIVERED.value, **(details or {})},
+    )  # fmt: skip
+    timeline_record(
+        client=order.client,
+        kind=TimelineKind.ORDER,
+        summary=_("Order %(number)s: %(status)s")
+        % {"number": order.number, "status": OrderStatus.RETURNED.label},
+        actor=actor,
+        source=order,
+        contact=False,
+    )
+    return True

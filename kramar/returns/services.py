@@ -32,7 +32,8 @@ from kramar.clients.services import timeline_record
 from kramar.core.errors import ApplicationError, PermissionDeniedError
 from kramar.core.money import quantize
 from kramar.orders.enums import OrderEventKind, OrderStatus, PaymentStatus
-from kramar.orders.models import Order, OrderEvent, OrderLine
+from kramar.orders.models import Order, OrderLine
+from kramar.orders.services import order_event_record, order_mark_returned
 from kramar.payments.providers import provider_get
 from kramar.payments.providers.base import to_minor
 from kramar.returns.enums import (
@@ -109,7 +110,7 @@ def _event(
     step: str,
     **details: Any,
 ) -> None:
-    OrderEvent.objects.create(
+    order_event_record(
         order=order,
         kind=kind,
         actor=actor,
@@ -314,22 +315,12 @@ def _order_returned_if_all_back(order: Order, goods_return: GoodsReturn, actor: 
     )
     if order.status != OrderStatus.DELIVERED or back < bought:
         return False
-    order.status = OrderStatus.RETURNED
-    order.save(update_fields=["status", "updated_at"])
-    _event(
-        order, kind=OrderEventKind.RETURNED, goods_return=goods_return, actor=actor,
-        step="order_returned", **{"from": OrderStatus.DELIVERED.value},
-    )  # fmt: skip
-    timeline_record(
-        client=order.client,
-        kind=TimelineKind.ORDER,
-        summary=_("Order %(number)s: %(status)s")
-        % {"number": order.number, "status": OrderStatus.RETURNED.label},
+    return order_mark_returned(
+        order=order,
         actor=actor,
-        source=order,
-        contact=False,
-    )
-    return True
+        details={"return": goods_return.number, "return_id": goods_return.pk,
+                 "step": "order_returned"},
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from kramar.orders.enums import OrderEventKind
 from kramar.orders.models import Order, OrderEvent
+from kramar.orders.services import order_event_record
 from kramar.payments.enums import REFUND_ATTEMPTS
 from kramar.payments.providers.base import ProviderError
 from kramar.returns.models import GoodsReturn
@@ -82,7 +83,7 @@ def return_email(return_id: int, kind: str) -> str:
         message = EmailMultiAlternatives(subject=subject, body=text, to=[order.email])
         message.attach_alternative(html, "text/html")
         message.send()
-        OrderEvent.objects.create(
+        order_event_record(
             order=order,
             kind=OrderEventKind.EMAIL_SENT,
             details={"email": key, "return": goods_return.number, "return_id": goods_return.pk},

@@ -72,10 +72,10 @@ def test_the_customer_returns_goods_from_the_order_page(client_for, customer, or
     ("fields", "error"),
     [
         ({"first": "3"}, None),
-        ({"first": "0"}, "at least one item"),
+        ({"first": "0"}, "Choose at least one item to return."),
         ({"first": "-1"}, None),
         ({"first": "1", "reason": "boredom"}, None),
-        ({"first": "1", "reason": "other"}, "why you return"),
+        ({"first": "1", "reason": "other"}, "Tell us in a few words why you return the goods."),
         ({"first": "abc"}, None),
     ],
 )
