@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "kramar.core.middleware.ApiMethodNotAllowedMiddleware",
     "kramar.core.middleware.ApiNulMiddleware",
+    "kramar.storefront.middleware.CampaignMiddleware",
     "kramar.core.middleware.PageApplicationErrorMiddleware",
     # Last, so that it sees every authentication attempt (django-axes requirement).
     "axes.middleware.AxesMiddleware",

@@ -146,3 +146,24 @@ def test_nobody_reorders_someone_elses_order(client_for, customer):
     browser.post("/checkout/", _form())
     order = Order.objects.get()
     assert client_for(customer).post(f"/account/orders/{order.token}/reorder/").status_code == 404
+
+
+def test_the_campaign_a_visitor_came_from_is_kept_on_the_order_m18():
+    variant = first_variant(make_product(stock=4))
+    browser = Browser()
+    browser.get("/?utm_source=google&utm_medium=cpc&utm_campaign=winter-sale")
+    browser.get("/cart/")  # later pages without UTM keep the campaign
+    browser.post("/cart/add/", {"variant_id": variant.pk, "quantity": 1})
+    browser.post("/checkout/", _form())
+    order = Order.objects.get()
+    assert (order.utm_source, order.utm_medium, order.utm_campaign) == (
+        "google", "cpc", "winter-sale",
+    )  # fmt: skip
+
+
+def test_office_and_api_addresses_do_not_touch_the_campaign():
+    browser = Browser()
+    browser.get("/?utm_campaign=first")
+    browser.get("/api/catalog/groups?utm_campaign=api-call")
+    browser.get("/office/?utm_campaign=office")
+    assert browser.session["utm"]["campaign"] == "first"
