@@ -44,6 +44,14 @@ def order_by_token(*, token: str | UUID) -> Order:
     return order
 
 
+def order_of_customer_by_token(*, user: User, token: str | UUID) -> Order:
+    """Return one of the customer's own orders by its link; anyone else's is "not found"."""
+    order = order_by_token(token=token)
+    if not user.is_authenticated or order.user_id != user.pk:
+        raise NotFoundError("orders.not_found", _("No such order."))
+    return order
+
+
 def order_of_customer(*, user: User, number: str) -> Order:
     order = _with_details(orders_of_customer(user=user).filter(number=number)).first()
     if order is None:

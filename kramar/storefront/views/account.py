@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -15,7 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kramar.cart.services import cart_reorder
 from kramar.clients.services import shop_customer_register
 from kramar.core.errors import ApplicationError
-from kramar.orders.selectors import delivery_addresses_of, order_by_token, orders_of_customer
+from kramar.orders.selectors import (
+    delivery_addresses_of,
+    order_of_customer_by_token,
+    orders_of_customer,
+)
 from kramar.returns.selectors import orders_returnable, returns_of_customer
 from kramar.storefront.cart_session import cart_for_writing
 from kramar.storefront.forms import ShopAuthenticationForm, SignUpForm
@@ -92,9 +96,7 @@ def reorder(request: HttpRequest, token: str) -> HttpResponse:
     """Put the goods of one of my orders back in the cart (what can be bought now)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), "storefront:login")
-    order = order_by_token(token=token)
-    if order.user_id != request.user.pk:
-        raise Http404
+    order = order_of_customer_by_token(user=request.user, token=token)
     skipped = cart_reorder(
         cart=cart_for_writing(request),
         variant_quantities=[(line.variant, line.quantity) for line in order.lines.all()],
