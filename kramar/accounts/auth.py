@@ -19,6 +19,8 @@ class ApiTokenAuth(HttpBearer):
         user = api_token_authenticate(raw=token)
         if user is not None:
             request.user = user
+            # The audit trail names the token (by its public prefix) that made a change.
+            request.api_token_prefix = token.split("_", 2)[1]  # type: ignore[attr-defined]
         return user
 
 

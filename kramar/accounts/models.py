@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kramar.accounts.enums import DepartmentKind
+from kramar.audit.capture import AuditedManager, AuditedQuerySet
 from kramar.core.models import TimeStampedModel
 
 
@@ -27,6 +28,8 @@ class Department(TimeStampedModel):
         help_text=_("Heads of sales (or of the unit) who control this department (M15)."),
     )
 
+    objects = AuditedManager()
+
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("department")
@@ -40,6 +43,10 @@ class UserManager(BaseUserManager["User"]):
     """Django's hooks for ``createsuperuser``; the application creates users through services."""
 
     use_in_migrations = True
+
+    def get_queryset(self) -> AuditedQuerySet[User]:
+        # Role and profile changes made in bulk are audited like single saves (M3).
+        return AuditedQuerySet(self.model, using=self._db)
 
     def get_by_natural_key(self, username: str | None) -> User:
         # E-mail sign-in ignores case: "Olena@Shop.ua" is the same person as "olena@shop.ua".
@@ -121,6 +128,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("API token")

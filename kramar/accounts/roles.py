@@ -9,6 +9,13 @@ A role not named in an app's GRANTS gets none of that app's permissions.
 from kramar.accounts.enums import Role
 
 EVERY_STAFF_MEMBER = ["accounts.access_office", "accounts.use_api_tokens"]
+# The audit trail (kramar.audit sits below accounts, so its grants live here): everyone reads
+# the history of the records they see; the whole trail is for administrators and the company
+# head, heads of sales read their departments' people's rows; those who change records may
+# revert a change (the owning service still checks the right to the record).
+AUDIT_TRAIL = ["audit.view_auditentry"]
+WHOLE_AUDIT_TRAIL = [*AUDIT_TRAIL, "audit.view_all_audit"]
+REVERT = ["audit.revert_change"]
 SEE_PEOPLE = ["accounts.view_user", "accounts.view_department"]
 
 GRANTS: dict[Role, list[str]] = {
@@ -25,10 +32,23 @@ GRANTS: dict[Role, list[str]] = {
         "accounts.view_apitoken",
         "auth.view_group",
         "core.view_workerheartbeat",
+        *WHOLE_AUDIT_TRAIL,
+        *REVERT,
     ],
-    Role.COMPANY_HEAD: [*EVERY_STAFF_MEMBER, *SEE_PEOPLE, "accounts.view_all_departments"],
-    Role.HEAD_OF_SALES: [*EVERY_STAFF_MEMBER, *SEE_PEOPLE, "accounts.view_own_departments"],
-    Role.SALES_MANAGER: [*EVERY_STAFF_MEMBER],
+    Role.COMPANY_HEAD: [
+        *EVERY_STAFF_MEMBER,
+        *SEE_PEOPLE,
+        "accounts.view_all_departments",
+        *WHOLE_AUDIT_TRAIL,
+    ],
+    Role.HEAD_OF_SALES: [
+        *EVERY_STAFF_MEMBER,
+        *SEE_PEOPLE,
+        "accounts.view_own_departments",
+        *AUDIT_TRAIL,
+        *REVERT,
+    ],
+    Role.SALES_MANAGER: [*EVERY_STAFF_MEMBER, *REVERT],
     Role.MARKETING: [*EVERY_STAFF_MEMBER],
     Role.AFTER_SALES: [*EVERY_STAFF_MEMBER],
     Role.ACCOUNTANT: [*EVERY_STAFF_MEMBER],

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from kramar.backoffice.views import (
+    audit,
     calendar,
     cases,
     catalog,
@@ -12,6 +13,7 @@ from kramar.backoffice.views import (
     notifications,
     orders,
     people,
+    recycle_bin,
 )
 from kramar.backoffice.views import returns as return_pages
 
@@ -88,6 +90,15 @@ urlpatterns = [
     path("catalog/imports/", catalog_csv.import_list, name="import-list"),
     path("catalog/imports/<int:import_id>/", catalog_csv.import_detail, name="import-detail"),
     path("notifications/", notifications.inbox, name="notifications"),
+    path("history/<str:model>/<int:object_id>/", audit.history, name="history"),
+    path("audit/revert/<int:entry_id>/", audit.revert, name="history-revert"),
+    path("audit/", audit.trail, name="audit-trail"),
+    path("roles/", audit.roles, name="roles"),
+    path("recycle-bin/", recycle_bin.recycle_bin, name="recycle-bin"),
+    path("clients/<int:client_id>/delete/", recycle_bin.client_delete, name="client-delete"),
+    path("clients/<int:client_id>/restore/", recycle_bin.client_restore, name="client-restore"),
+    path("deals/<int:deal_id>/delete/", recycle_bin.deal_delete, name="deal-delete"),
+    path("deals/<int:deal_id>/restore/", recycle_bin.deal_restore, name="deal-restore"),
     path("notifications/badge/", notifications.badge, name="notifications-badge"),
     path("notifications/read/", notifications.mark_read, name="notifications-read"),
     path("login/", people.OfficeLoginView.as_view(), name="login"),

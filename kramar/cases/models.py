@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kramar.audit.capture import AuditedManager
 from kramar.cases.enums import (
     OPEN_STATUSES,
     CaseEventKind,
@@ -67,6 +68,8 @@ class ServiceCase(TimeStampedModel):
         null=True,
         blank=True,
     )
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["sla_due_at", "id"]

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kramar.audit.capture import AuditedManager
 from kramar.catalog.enums import ImportStatus, VatRate
 from kramar.clients.models import Client, Region
 from kramar.core.models import TimeStampedModel
@@ -113,6 +114,8 @@ class Product(TimeStampedModel):
     price_from = MoneyField(_("price from"), null=True, blank=True, editable=False)
     search_document = models.TextField(blank=True, editable=False)
 
+    objects = AuditedManager()
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("product")
@@ -148,6 +151,8 @@ class Variant(TimeStampedModel):
     )
     is_active = models.BooleanField(_("on sale"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["product", "position", "id"]
@@ -195,6 +200,8 @@ class Stock(models.Model):
     )
     quantity = models.PositiveIntegerField(_("on hand"), default=0)
     allocated = models.PositiveIntegerField(_("allocated to orders"), default=0)
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["variant", "warehouse__position", "warehouse__code"]

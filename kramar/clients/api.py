@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -27,6 +28,7 @@ from kramar.clients.schemas import (
     RefOut,
     TimelineEntryOut,
 )
+from kramar.core.errors import NotFoundError
 from kramar.core.pagination import PageNumberPagination
 from kramar.core.schemas import AUTHENTICATED, Id, problems
 
@@ -144,6 +146,44 @@ def client_update(request: HttpRequest, client_id: Id, payload: ClientFields) ->
         viewer=user, data=payload.model_dump(exclude_unset=True)
     )
     services.client_update(actor=user, client=client, **changes)
+    return _fresh(user, client)
+
+
+@router.delete(
+    "/clients/{client_id}",
+    response={204: None, **problems(*AUTHENTICATED, 404, 409)},
+    summary="Move a client to the recycle bin (not one with orders)",
+)
+def client_delete(request: HttpRequest, client_id: Id) -> Status:
+    user, client = _visible(request, client_id, "clients.delete_client")
+    services.client_delete(actor=user, client=client)
+    return Status(204, None)
+
+
+@router.get(
+    "/recycle-bin/clients",
+    response={200: list[ClientListOut], **problems(*AUTHENTICATED)},
+    summary="Deleted clients I may restore",
+)
+@paginate(PageNumberPagination)
+def client_bin(request: HttpRequest, **kwargs: Any) -> Any:
+    user = require_permission(request, "clients.restore_client")
+    return selectors.clients_in_recycle_bin(viewer=user).prefetch_related(
+        "tags", "emails", "phones"
+    )
+
+
+@router.post(
+    "/clients/{client_id}/restore",
+    response={200: ClientOut, **problems(*AUTHENTICATED, 404)},
+    summary="Bring a client back from the recycle bin with its deals and plan",
+)
+def client_restore(request: HttpRequest, client_id: Id) -> Client:
+    user = require_permission(request, "clients.restore_client")
+    client = selectors.clients_in_recycle_bin(viewer=user).filter(pk=client_id).first()
+    if client is None:
+        raise NotFoundError("clients.not_found", _("No such client in the recycle bin."))
+    services.client_restore(actor=user, client=client)
     return _fresh(user, client)
 
 

@@ -83,6 +83,9 @@ class ClientsErrorCode(models.TextChoices):
     VIEW_NAME_REQUIRED = "clients.view_name_required"
     VIEW_BAD_FILTER = "clients.view_bad_filter"
     VIEW_LIMIT = "clients.view_limit"
+    HAS_SALES = "clients.has_sales"
+    NOT_IN_BIN = "clients.not_in_recycle_bin"
+    MAY_NOT_CHANGE = "clients.may_not_change"
 
 
 # The orderings of the client list (selectors.client_list); the first is the default.

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kramar.audit.capture import AuditedManager
 from kramar.clients.enums import ClientKind, ClientSource, CompanySize, PhoneKind, TimelineKind
 from kramar.core.models import TimeStampedModel
 
@@ -153,6 +154,20 @@ class Client(TimeStampedModel):
         blank=True,
     )
 
+    deleted_at = models.DateTimeField(
+        _("in the recycle bin since"), null=True, blank=True, db_index=True
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved to the recycle bin by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    objects = AuditedManager()
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("client")
@@ -168,6 +183,7 @@ class Client(TimeStampedModel):
             ),
             ("reassign_client", _("May change a client's responsible manager")),
             ("merge_clients", _("May merge duplicate clients")),
+            ("restore_client", _("May restore clients from the recycle bin")),
         ]
 
     def __str__(self) -> str:
@@ -184,6 +200,8 @@ class ClientEmail(models.Model):
     )
     email = models.EmailField(_("e-mail"), max_length=254, db_index=True)
     is_primary = models.BooleanField(_("primary"), default=False)
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["-is_primary", "id"]
@@ -206,6 +224,8 @@ class ClientPhone(models.Model):
         _("kind"), max_length=10, choices=PhoneKind.choices, default=PhoneKind.MOBILE
     )
     is_primary = models.BooleanField(_("primary"), default=False)
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["-is_primary", "id"]

@@ -3,7 +3,13 @@
 from kramar.accounts.enums import Role
 
 READ = ["clients.view_client"]
-WRITE = [*READ, "clients.add_client", "clients.change_client", "clients.add_timelineentry"]
+WRITE = [
+    *READ,
+    "clients.add_client",
+    "clients.change_client",
+    "clients.delete_client",
+    "clients.add_timelineentry",
+]
 
 GRANTS: dict[Role, list[str]] = {
     Role.ADMINISTRATOR: [
@@ -11,13 +17,19 @@ GRANTS: dict[Role, list[str]] = {
         "clients.view_all_clients",
         "clients.reassign_client",
         "clients.merge_clients",
+        "clients.restore_client",
         "clients.add_region",
         "clients.change_region",
         "clients.add_industry",
         "clients.change_industry",
     ],
     Role.COMPANY_HEAD: [*READ, "clients.view_all_clients"],
-    Role.HEAD_OF_SALES: [*WRITE, "clients.reassign_client", "clients.merge_clients"],
+    Role.HEAD_OF_SALES: [
+        *WRITE,
+        "clients.reassign_client",
+        "clients.merge_clients",
+        "clients.restore_client",
+    ],
     Role.SALES_MANAGER: WRITE,
     # Everyone who deals with clients writes to the same base (M14): marketing and service add
     # notes and contacts to any client; they do not reassign or merge.

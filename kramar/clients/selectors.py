@@ -29,7 +29,7 @@ from kramar.clients.models import (
     SavedView,
     TimelineEntry,
 )
-from kramar.clients.services import fold
+from kramar.clients.text import fold
 from kramar.core.errors import ApplicationError, CoreErrorCode, NotFoundError
 
 CoOwnership = Client.co_owners.through
@@ -37,7 +37,7 @@ CoOwnership = Client.co_owners.through
 
 def clients_visible_to(*, viewer: User) -> QuerySet[Client]:
     """Return every client the viewer may see (the base of every other client read)."""
-    clients = Client.objects.filter(merged_into__isnull=True)
+    clients = Client.objects.filter(merged_into__isnull=True, deleted_at__isnull=True)
     if not is_active_staff(viewer):
         return clients.none()
     if viewer.is_superuser or viewer.has_perm("clients.view_all_clients"):
@@ -48,6 +48,26 @@ def clients_visible_to(*, viewer: User) -> QuerySet[Client]:
     if viewer.has_perm("accounts.view_own_departments"):
         rule |= Q(department__in=Department.objects.filter(heads=viewer))
     return clients.filter(rule)
+
+
+def client_may_change(*, viewer: User, client: Client) -> bool:
+    """Return whether the viewer may change this client (it is visible and the role allows)."""
+    return viewer.has_perm("clients.change_client") and (
+        clients_visible_to(viewer=viewer).filter(pk=client.pk).exists()
+    )
+
+
+def clients_in_recycle_bin(*, viewer: User) -> QuerySet[Client]:
+    """Return the deleted clients the viewer may restore: a head's departments', or all for
+    administrators (M3: undo of mistakes)."""
+    deleted = Client.objects.filter(merged_into__isnull=True, deleted_at__isnull=False)
+    if not (is_active_staff(viewer) and viewer.has_perm("clients.restore_client")):
+        return deleted.none()
+    if not (viewer.is_superuser or viewer.has_perm("clients.view_all_clients")):
+        deleted = deleted.filter(department__in=Department.objects.filter(heads=viewer))
+    return deleted.select_related("manager", "department", "deleted_by").order_by(
+        "-deleted_at", "-id"
+    )
 
 
 def client_get(*, viewer: User, pk: int) -> Client:

@@ -6,6 +6,7 @@ The same services, selectors and rules as the pages; no business rule lives here
 from datetime import timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from kramar.accounts.models import User
 from kramar.accounts.permissions import require_permission
 from kramar.clients.schemas import RefOut
 from kramar.clients.selectors import client_get
-from kramar.core.errors import ApplicationError, CoreErrorCode
+from kramar.core.errors import ApplicationError, CoreErrorCode, NotFoundError
 from kramar.core.pagination import PageNumberPagination
 from kramar.core.schemas import AUTHENTICATED, Id, problems
 from kramar.crm import selectors, services
@@ -35,6 +36,7 @@ from kramar.crm.schemas import (
     ActivityOutcomeOut,
     CompleteIn,
     CompletionOut,
+    DealFields,
     DealIn,
     DealListOut,
     DealOut,
@@ -44,6 +46,7 @@ from kramar.crm.schemas import (
     PipelineOut,
     PlanTemplateApplyIn,
     PlanTemplateOut,
+    ReassignIn,
 )
 
 router = Router(tags=["crm"])
@@ -183,6 +186,76 @@ def deal_create(request: HttpRequest, payload: DealIn) -> Status:
 )
 def deal_detail(request: HttpRequest, deal_id: Id) -> Deal:
     return _visible(request, deal_id)[1]
+
+
+@router.patch(
+    "/deals/{deal_id}",
+    response={200: DealOut, **problems(*AUTHENTICATED, 400, 404)},
+    summary="Change a deal's own fields (its manager: heads of sales only)",
+)
+def deal_update(request: HttpRequest, deal_id: Id, payload: DealFields) -> Deal:
+    user, deal = _visible(request, deal_id, CHANGE_DEAL)
+    changes = payload.model_dump(exclude_unset=True)
+    manager_id = changes.pop("manager_id", None)
+    if any(value is None for key, value in changes.items() if key in {"title", "amount"}):
+        raise ApplicationError(
+            CoreErrorCode.VALIDATION, _("A title and an amount cannot be empty.")
+        )
+    with transaction.atomic():
+        if changes:
+            services.deal_update(actor=user, deal=deal, **changes)
+        if manager_id is not None and manager_id != deal.manager_id:
+            manager = _staff(manager_id, "manager_id")
+            services.deal_reassign(actor=user, deal=deal, manager=manager)
+    return _fresh(user, deal)
+
+
+@router.post(
+    "/deals/{deal_id}/reassign",
+    response={200: DealOut, **problems(*AUTHENTICATED, 400, 404)},
+    summary="Hand a deal to another manager (heads of sales)",
+)
+def deal_reassign(request: HttpRequest, deal_id: Id, payload: ReassignIn) -> Deal:
+    user, deal = _visible(request, deal_id, "crm.reassign_deal")
+    manager = _staff(payload.manager_id, "manager_id")
+    services.deal_reassign(actor=user, deal=deal, manager=manager)
+    return _fresh(user, deal)
+
+
+@router.delete(
+    "/deals/{deal_id}",
+    response={204: None, **problems(*AUTHENTICATED, 404)},
+    summary="Move a deal to the recycle bin",
+)
+def deal_delete(request: HttpRequest, deal_id: Id) -> Status:
+    user, deal = _visible(request, deal_id, "crm.delete_deal")
+    services.deal_delete(actor=user, deal=deal)
+    return Status(204, None)
+
+
+@router.get(
+    "/recycle-bin/deals",
+    response={200: list[DealListOut], **problems(*AUTHENTICATED)},
+    summary="Deleted deals I may restore",
+)
+@paginate(PageNumberPagination)
+def deal_bin(request: HttpRequest, **kwargs: Any) -> Any:
+    user = require_permission(request, "crm.restore_deal")
+    return selectors.deals_in_recycle_bin(viewer=user).select_related("stage", "pipeline")
+
+
+@router.post(
+    "/deals/{deal_id}/restore",
+    response={200: DealOut, **problems(*AUTHENTICATED, 404)},
+    summary="Bring a deal back from the recycle bin",
+)
+def deal_restore(request: HttpRequest, deal_id: Id) -> Deal:
+    user = require_permission(request, "crm.restore_deal")
+    deal = selectors.deals_in_recycle_bin(viewer=user).filter(pk=deal_id).first()
+    if deal is None:
+        raise NotFoundError("crm.deal_not_found", _("No such deal in the recycle bin."))
+    services.deal_restore(actor=user, deal=deal)
+    return _fresh(user, deal)
 
 
 @router.post(

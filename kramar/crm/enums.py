@@ -59,3 +59,8 @@ class CrmErrorCode(models.TextChoices):
     DEAL_OF_OTHER_CLIENT = "crm.deal_of_other_client"
     NOT_STAFF = "crm.owner_not_staff"
     INVALID_AMOUNT = "crm.invalid_amount"
+    UNKNOWN_FIELD = "crm.unknown_field"
+    FIELD_NEEDS_HEAD = "crm.field_needs_head_of_sales"
+    MAY_NOT_CHANGE = "crm.may_not_change"
+    NOT_IN_BIN = "crm.not_in_recycle_bin"
+    MANAGER_OUTSIDE_DEPARTMENTS = "crm.manager_outside_departments"

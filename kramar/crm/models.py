@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kramar.audit.capture import AuditedManager
 from kramar.core.models import TimeStampedModel
 from kramar.core.money import CurrencyField, MoneyField
 from kramar.crm.enums import ActivityKind, CriterionKind, DealStatus, StageKind
@@ -156,6 +157,20 @@ class Deal(TimeStampedModel):
         blank=True,
     )
 
+    deleted_at = models.DateTimeField(
+        _("in the recycle bin since"), null=True, blank=True, db_index=True
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved to the recycle bin by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    objects = AuditedManager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("deal")
@@ -172,6 +187,7 @@ class Deal(TimeStampedModel):
                 _("May move a deal past unmet exit criteria, with a reason"),
             ),
             ("reassign_deal", _("May change a deal's manager")),
+            ("restore_deal", _("May restore deals from the recycle bin")),
         ]
 
     def __str__(self) -> str:
@@ -297,6 +313,8 @@ class Activity(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.SET_NULL, null=True, blank=True
     )
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["due_at", "id"]

@@ -2,7 +2,7 @@
 
 from kramar.accounts.enums import Role
 
-DEALS = ["crm.view_deal", "crm.add_deal", "crm.change_deal"]
+DEALS = ["crm.view_deal", "crm.add_deal", "crm.change_deal", "crm.delete_deal"]
 ACTIVITIES = ["crm.view_activity", "crm.add_activity", "crm.change_activity"]
 SETUP = [
     f"crm.{action}_{model}"
@@ -26,9 +26,16 @@ GRANTS: dict[Role, list[str]] = {
         "crm.view_all_deals",
         "crm.override_exit_criteria",
         "crm.reassign_deal",
+        "crm.restore_deal",
     ],
     Role.COMPANY_HEAD: ["crm.view_deal", "crm.view_activity", "crm.view_all_deals"],
-    Role.HEAD_OF_SALES: [*DEALS, *ACTIVITIES, "crm.override_exit_criteria", "crm.reassign_deal"],
+    Role.HEAD_OF_SALES: [
+        *DEALS,
+        *ACTIVITIES,
+        "crm.override_exit_criteria",
+        "crm.reassign_deal",
+        "crm.restore_deal",
+    ],
     Role.SALES_MANAGER: [*DEALS, *ACTIVITIES],
     # Marketing and service plan and do their own work with clients; they do not touch deals.
     Role.MARKETING: ACTIVITIES,

@@ -161,6 +161,24 @@ class DealIn(Schema):
     )
 
 
+class DealFields(Schema):
+    """A deal's own fields to change; only those sent change."""
+
+    title: str | None = Field(None, min_length=1, max_length=200, pattern=NO_NUL)
+    amount: Amount | None = None
+    expected_close_date: date | None = None
+    probability: int | None = Field(None, ge=0, le=100)
+    description: str | None = Field(None, max_length=10_000, pattern=NO_NUL)
+    source: str | None = Field(None, max_length=40, pattern=NO_NUL)
+    manager_id: Id | None = Field(
+        None, description="Hand the deal to another manager: heads of sales only (M15)."
+    )
+
+
+class ReassignIn(Schema):
+    manager_id: Id
+
+
 class MoveIn(Schema):
     stage_id: Id
     override_reason: str = Field(

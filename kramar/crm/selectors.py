@@ -1,8 +1,10 @@
 """Reads of the CRM: visibility of deals and activities, exit criteria, plans.
 
-Rules until the access-rights issue refines them: a deal is seen by its manager, by the heads
-of its department and by roles holding ``crm.view_all_deals``; an activity is seen by whoever
-sees its client (one interaction plan per client, shared by every employee, M14).
+Record rules (M3, M15; docs/security.md): a deal is seen by its manager, by the co-owners of
+its client, by the heads of its department and by roles holding ``crm.view_all_deals``; an
+activity is seen by whoever sees its client (one interaction plan per client, shared by every
+employee, M14). Deals in the recycle bin, and those of a client in it, are seen by nobody here
+(``deals_in_recycle_bin`` is the heads' view of the bin).
 """
 
 from __future__ import annotations
@@ -22,17 +24,40 @@ from kramar.core.errors import NotFoundError
 from kramar.crm.enums import CriterionKind, DealStatus, StageKind
 from kramar.crm.models import Activity, Deal, ExitCriterion, Pipeline, Stage
 
+CoOwnership = Client.co_owners.through
+
 
 def deals_visible_to(*, viewer: User) -> QuerySet[Deal]:
-    deals = Deal.objects.all()
+    deals = Deal.objects.filter(deleted_at__isnull=True, client__deleted_at__isnull=True)
     if not is_active_staff(viewer):
         return deals.none()
     if viewer.is_superuser or viewer.has_perm("crm.view_all_deals"):
         return deals
-    rule = Q(manager=viewer)
+    rule = Q(manager=viewer) | Q(
+        Exists(CoOwnership.objects.filter(client_id=OuterRef("client_id"), user_id=viewer.pk))
+    )
     if viewer.has_perm("accounts.view_own_departments"):
         rule |= Q(department__in=Department.objects.filter(heads=viewer))
     return deals.filter(rule)
+
+
+def deal_may_change(*, viewer: User, deal: Deal) -> bool:
+    """Return whether the viewer may change this deal (it is visible and the role allows)."""
+    return viewer.has_perm("crm.change_deal") and (
+        deals_visible_to(viewer=viewer).filter(pk=deal.pk).exists()
+    )
+
+
+def deals_in_recycle_bin(*, viewer: User) -> QuerySet[Deal]:
+    """Return the deleted deals the viewer may restore (a head's departments', or all)."""
+    deleted = Deal.objects.filter(deleted_at__isnull=False, client__deleted_at__isnull=True)
+    if not (is_active_staff(viewer) and viewer.has_perm("crm.restore_deal")):
+        return deleted.none()
+    if not (viewer.is_superuser or viewer.has_perm("crm.view_all_deals")):
+        deleted = deleted.filter(department__in=Department.objects.filter(heads=viewer))
+    return deleted.select_related("client", "manager", "department", "deleted_by").order_by(
+        "-deleted_at", "-id"
+    )
 
 
 def deal_get(*, viewer: User, pk: int) -> Deal:
@@ -71,7 +96,10 @@ def deal_list(
 
 def activities_visible_to(*, viewer: User) -> QuerySet[Activity]:
     visible_clients = clients_visible_to(viewer=viewer)
-    return Activity.objects.filter(Q(owner=viewer) | Q(client__in=visible_clients.values("pk")))
+    live = Activity.objects.filter(client__deleted_at__isnull=True).filter(
+        Q(deal__isnull=True) | Q(deal__deleted_at__isnull=True)
+    )
+    return live.filter(Q(owner=viewer) | Q(client__in=visible_clients.values("pk")))
 
 
 def activity_get(*, viewer: User, pk: int) -> Activity:

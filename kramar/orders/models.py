@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kramar.accounts.models import Department
+from kramar.audit.capture import AuditedManager
 from kramar.catalog.models import ProductGroup, Stock, Variant
 from kramar.clients.enums import ClientKind
 from kramar.clients.models import Client, Industry, Region
@@ -128,6 +129,8 @@ class Order(TimeStampedModel):
     utm_medium = models.CharField(max_length=100, blank=True)
     utm_campaign = models.CharField(max_length=100, blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         ordering = ["-placed_at", "-id"]
         verbose_name = _("order")
@@ -169,6 +172,8 @@ class OrderLine(models.Model):
     vat_rate = models.CharField(_("VAT rate"), max_length=8)
     vat_amount = MoneyField(_("VAT"))
     unit_cost = MoneyField(_("purchase cost"))
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["order", "id"]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kramar.audit.capture import AuditedManager
 from kramar.core.models import TimeStampedModel
 from kramar.core.money import CurrencyField, MoneyField
 from kramar.orders.models import Order
@@ -40,6 +41,8 @@ class Payment(TimeStampedModel):
     succeeded_at = models.DateTimeField(_("succeeded"), null=True, blank=True)
     provider_refund_id = models.CharField(_("provider's refund id"), max_length=255, blank=True)
     refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kramar.audit.capture import AuditedManager
 from kramar.catalog.models import Warehouse
 from kramar.core.models import TimeStampedModel
 from kramar.core.money import CurrencyField, MoneyField
@@ -78,6 +79,8 @@ class GoodsReturn(TimeStampedModel):
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
     refund_note = models.CharField(_("refund note"), max_length=300, blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         ordering = ["-requested_at", "-id"]
         verbose_name = _("return")
@@ -118,6 +121,8 @@ class ReturnLine(models.Model):
     )  # fmt: skip
     quantity = models.PositiveIntegerField(_("quantity"))
     amount = MoneyField(_("amount"))
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["goods_return", "id"]

@@ -15,7 +15,7 @@ from kramar.accounts import selectors, services
 from kramar.accounts.views import set_language_cookie
 from kramar.backoffice.decorators import office_view
 from kramar.backoffice.forms import ApiTokenForm, OfficeAuthenticationForm
-from kramar.core.errors import ApplicationError
+from kramar.core.errors import ApplicationError, NotFoundError
 
 
 class OfficeLoginView(LoginView):
@@ -81,6 +81,8 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
         token = services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
     except ApplicationError as error:
+        if isinstance(error, NotFoundError):
+            raise  # someone else's token: "not found", as for any record one may not see
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})

@@ -4,6 +4,7 @@ Every other app records what happened with a client through :func:`timeline_reco
 transaction as its own change.
 """
 
+from kramar.clients.services.access import client_require_change
 from kramar.clients.services.merge import client_merge
 from kramar.clients.services.records import (
     UPDATABLE_FIELDS,
@@ -23,6 +24,7 @@ from kramar.clients.services.records import (
     person_display_name,
     shop_customer_register,
 )
+from kramar.clients.services.recycle_bin import client_delete, client_restore
 from kramar.clients.services.saved_views import (
     SAVED_VIEW_FILTERS,
     clean_view_filters,
@@ -39,9 +41,12 @@ __all__ = [
     "client_add_phone",
     "client_assign_manager",
     "client_create",
+    "client_delete",
     "client_for_guest",
     "client_for_shop_user",
     "client_merge",
+    "client_require_change",
+    "client_restore",
     "client_set_co_owners",
     "client_set_tags",
     "client_update",

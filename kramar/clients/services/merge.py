@@ -11,6 +11,7 @@ from kramar.clients.enums import (
     TimelineKind,
 )
 from kramar.clients.models import Client
+from kramar.clients.services.access import client_check_actor
 from kramar.clients.services.timeline import timeline_record
 from kramar.core.errors import ApplicationError
 
@@ -36,7 +37,8 @@ def _move_related_rows(source: Client, target: Client) -> dict[str, int]:
             continue
         model = relation.related_model
         field_name = relation.field.name
-        count = model._base_manager.filter(**{field_name: source}).update(**{field_name: target})
+        # The default manager: for audited models its update() leaves one audit row per row.
+        count = model._default_manager.filter(**{field_name: source}).update(**{field_name: target})
         if count:
             moved[f"{model._meta.label}.{field_name}"] = count
     return moved
@@ -49,6 +51,8 @@ def client_merge(*, actor: User | None, source: Client, target: Client) -> Clien
     ``source`` stays as a tombstone pointing at ``target`` (lists hide it), so links to it keep
     resolving and the merge itself stays on record.
     """
+    client_check_actor(actor=actor, client=source, permission="clients.merge_clients")
+    client_check_actor(actor=actor, client=target, permission="clients.merge_clients")
     source = Client.objects.select_for_update().get(pk=source.pk)
     target = Client.objects.select_for_update().get(pk=target.pk)
     if source.pk == target.pk:

@@ -20,7 +20,9 @@ from kramar.clients.enums import (
     TimelineKind,
 )
 from kramar.clients.models import Client, ClientEmail, ClientPhone, Tag
+from kramar.clients.services.access import client_check_actor
 from kramar.clients.services.timeline import timeline_record
+from kramar.clients.text import fold
 from kramar.core.errors import ApplicationError
 
 DEFAULT_PHONE_REGION = "UA"
@@ -76,11 +78,6 @@ def person_display_name(first_name: str, middle_name: str, last_name: str) -> st
     return " ".join(part for part in (first_name.strip(), last_name.strip()) if part) or (
         middle_name.strip()
     )
-
-
-def fold(text: str) -> str:
-    """Return text case-folded with its white space collapsed, for matching names."""
-    return " ".join(text.casefold().split())
 
 
 def _refresh_keys(client: Client) -> list[str]:
@@ -197,6 +194,7 @@ def _plain(value: Any) -> Any:
 @transaction.atomic
 def client_update(*, actor: User | None, client: Client, **changes: Any) -> Client:
     """Change the client's own fields; the timeline keeps each field's old and new value."""
+    client_check_actor(actor=actor, client=client, permission="clients.change_client")
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise ApplicationError(
@@ -237,6 +235,7 @@ def client_update(*, actor: User | None, client: Client, **changes: Any) -> Clie
 @transaction.atomic
 def client_assign_manager(*, actor: User | None, client: Client, manager: User | None) -> Client:
     """Make ``manager`` responsible for the client; the client joins the manager's department."""
+    client_check_actor(actor=actor, client=client, permission="clients.reassign_client")
     _check_manager(manager)
     if client.manager_id == (manager.pk if manager else None):
         return client
@@ -261,6 +260,7 @@ def client_set_co_owners(
     *, actor: User | None, client: Client, co_owners: Iterable[User]
 ) -> Client:
     """Share the client with other staff members, who then see and work with it too."""
+    client_check_actor(actor=actor, client=client, permission="clients.change_client")
     people = list(co_owners)
     for person in people:
         _check_manager(person)
@@ -278,6 +278,8 @@ def client_set_tags(*, client: Client, tags: Sequence[str]) -> Client:
 def client_add_email(
     *, actor: User | None, client: Client, email: str, primary: bool = False
 ) -> ClientEmail:
+    """Add an e-mail to the client (the first one is primary)."""
+    client_check_actor(actor=actor, client=client, permission="clients.change_client")
     address = normalize_email(email)
     if client.emails.filter(email=address).exists():
         raise ApplicationError(
@@ -301,6 +303,8 @@ def client_add_phone(
     kind: PhoneKind = PhoneKind.MOBILE,
     primary: bool = False,
 ) -> ClientPhone:
+    """Add a phone number to the client (the first one is primary)."""
+    client_check_actor(actor=actor, client=client, permission="clients.change_client")
     e164 = normalize_phone(number)
     if client.phones.filter(number=e164).exists():
         raise ApplicationError(

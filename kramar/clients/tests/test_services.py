@@ -91,7 +91,7 @@ def test_a_customer_cannot_be_a_responsible_manager():
 
 
 def test_update_records_each_changed_field_with_old_and_new_value(sales_manager):
-    client = ClientFactory(notes="")
+    client = ClientFactory(notes="", manager=sales_manager)
     client_update(actor=sales_manager, client=client, notes="Любить знижки", is_partner=True)
     entry = client.timeline.filter(kind=TimelineKind.CLIENT_CHANGED).get()
     assert entry.details["changes"] == {"notes": ["", "Любить знижки"], "is_partner": [False, True]}
@@ -169,7 +169,8 @@ def test_a_shop_account_joins_the_client_staff_entered_before(sales_manager):
     assert known.user == customer
 
 
-def test_merge_moves_every_related_record_and_leaves_a_tombstone(sales_manager):
+def test_merge_moves_every_related_record_and_leaves_a_tombstone(sales_manager, make_staff):
+    head = make_staff(Role.HEAD_OF_SALES)
     company = CompanyFactory()
     target = ClientFactory(emails=["same@example.test"], manager=sales_manager)
     source = ClientFactory(
@@ -178,10 +179,11 @@ def test_merge_moves_every_related_record_and_leaves_a_tombstone(sales_manager):
         tags=["опт"],
         company=company,
         job_title="Директор",
+        manager=sales_manager,
     )
     contact_of_source = ClientFactory()
     timeline_record(client=source, kind=TimelineKind.CALL, summary="Дзвінок дублікату")
-    client_merge(actor=sales_manager, source=source, target=target)
+    client_merge(actor=head, source=source, target=target)
 
     target.refresh_from_db()
     source.refresh_from_db()
@@ -198,7 +200,7 @@ def test_merge_moves_every_related_record_and_leaves_a_tombstone(sales_manager):
     assert ClientEmail.objects.filter(client=source).count() == 0
     merged = target.timeline.get(kind=TimelineKind.CLIENTS_MERGED)
     assert merged.details["source"] == source.pk
-    assert merged.actor == sales_manager
+    assert merged.actor == head
     assert contact_of_source.company is None  # untouched: it was not linked
 
 

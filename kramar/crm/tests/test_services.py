@@ -249,7 +249,7 @@ def test_an_activity_cannot_name_a_deal_of_another_client(deal, manager):
     with pytest.raises(ApplicationError) as error:
         activity_plan(
             actor=manager,
-            client=ClientFactory(),
+            client=ClientFactory(manager=manager),
             kind=ActivityKind.CALL,
             subject="x",
             due_at=None,

@@ -1,0 +1,34 @@
+"""Writes of the CRM: deals through their stages (M2, M16), their records and access (M3),
+and activities with results (M1, M13)."""
+
+from kramar.crm.services.activities import (
+    NextStep,
+    activity_complete,
+    activity_complete_with_next_step,
+    activity_plan,
+    plan_template_apply,
+)
+from kramar.crm.services.deals import deal_create, deal_mark_lost, deal_move_stage
+from kramar.crm.services.records import (
+    deal_delete,
+    deal_reassign,
+    deal_require_change,
+    deal_restore,
+    deal_update,
+)
+
+__all__ = [
+    "NextStep",
+    "activity_complete",
+    "activity_complete_with_next_step",
+    "activity_plan",
+    "deal_create",
+    "deal_delete",
+    "deal_mark_lost",
+    "deal_move_stage",
+    "deal_reassign",
+    "deal_require_change",
+    "deal_restore",
+    "deal_update",
+    "plan_template_apply",
+]
