@@ -26,6 +26,7 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", people.token_revoke, name="token-revoke"),
     path("clients/", clients.client_list, name="client-list"),
     path("clients/new/", clients.client_create, name="client-create"),
+    path("clients/export.csv", clients.client_export, name="client-export"),
     path("clients/views/", clients.client_view_save, name="client-view-save"),
     path(
         "clients/views/<int:view_id>/delete/",

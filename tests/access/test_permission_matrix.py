@@ -371,6 +371,7 @@ on_office("tokens", "POST", "/office/tokens/", "token.use", body=lambda w, r: {"
 on_office("token-revoke", "POST", "/office/tokens/{token_id}/revoke/", "token.use", "mine")
 on_office("client-list", "GET", "/office/clients/", "client.view")
 on_office("client-create", "GET", "/office/clients/new/", "client.add")
+on_office("client-export", "GET", "/office/clients/export.csv", "client.view")
 on_office(
     "client-create",
     "POST",

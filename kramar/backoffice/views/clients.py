@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from kramar.accounts.models import User
@@ -25,11 +25,13 @@ from kramar.backoffice.deals_forms import PlanForm, PlanTemplateForm
 from kramar.backoffice.decorators import office_view
 from kramar.clients import selectors, services
 from kramar.clients.enums import TimelineKind
+from kramar.clients.exports import clients_csv
 from kramar.core.errors import ApplicationError
 from kramar.crm.models import ActivityOutcome
 from kramar.crm.selectors import client_plan, deal_list
 
 PAGE_SIZE = 50
+EXPORT_CHUNK = 1000
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -63,6 +65,22 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "client-rows":
         template += "#rows"
     return render(request, template, context)
+
+
+@office_view("clients.view_client")
+@require_GET
+def client_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The list's clients as CSV, with the list's filters: only what the viewer may see."""
+    viewer: User = request.user  # type: ignore[assignment]
+    filters = ClientFilterForm(request.GET or None, viewer=viewer)
+    clients = selectors.client_list(viewer=viewer, **filters.selector_filters())
+    response = StreamingHttpResponse(
+        clients_csv(clients.iterator(chunk_size=EXPORT_CHUNK)),
+        content_type="text/csv; charset=utf-8",
+    )
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="kramar-clients-{stamp}.csv"'
+    return response
 
 
 @office_view("clients.view_client")
