@@ -36,8 +36,8 @@ class AttachmentInline(admin.TabularInline):
     model = MailAttachment
     extra = 0
     can_delete = False
-    readonly_fields = ["filename", "content_type", "size"]
-    fields = readonly_fields
+    readonly_fields = ("filename", "content_type", "size")
+    fields = ("filename", "content_type", "size")
 
 
 @admin.register(MailMessage)

@@ -59,6 +59,8 @@ def deal_messages(*, viewer: User, deal: Deal) -> QuerySet[MailMessage]:
 
 def thread_of(*, viewer: User, message: MailMessage) -> QuerySet[MailMessage]:
     """Return the visible letters of the message's conversation, oldest first."""
+    if message.client_id is None:
+        return MailMessage.objects.none()
     return (
         messages_visible_to(viewer=viewer)
         .filter(client_id=message.client_id, thread_key=message.thread_key)

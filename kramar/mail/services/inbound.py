@@ -63,11 +63,14 @@ class Filing:
     quarantine_reason: str = ""
 
 
-def mail_import(*, raw: bytes, mailbox: str = "", now: datetime | None = None) -> ImportOutcome:
+def mail_import(
+    *, raw: bytes, mailbox: str = "", notify: bool = True, now: datetime | None = None
+) -> ImportOutcome:
     """Import one letter as it came; a letter already imported is found, not made again.
 
     Never raises for what is in the letter: unreadable bytes are quarantined with the raw
-    message kept for a person to look at.
+    message kept for a person to look at. ``notify`` tells the responsible manager (the mailbox
+    fetch does; importing an archive of old letters need not).
     """
     now = now or timezone.now()
     try:
@@ -85,7 +88,7 @@ def mail_import(*, raw: bytes, mailbox: str = "", now: datetime | None = None) -
         if known is None:
             raise
         return ImportOutcome(known, created=False)
-    if message.status == MailStatus.RECEIVED and not parsed.automatic:
+    if notify and message.status == MailStatus.RECEIVED and not parsed.automatic:
         _notify(message)
     return ImportOutcome(message, created=True)
 
@@ -133,7 +136,7 @@ def _file(parsed: ParsedMessage, *, mailbox: str, now: datetime) -> MailMessage:
 
 
 def _store_attachments(message: MailMessage, parsed: ParsedMessage) -> None:
-    rows = []
+    rows: list[MailAttachment] = []
     for attachment in parsed.attachments:
         if attachment.data is None:
             continue  # dropped for its size; the letter's notes say so

@@ -94,7 +94,7 @@ def mailbox_fetch(*, config: dict[str, Any] | None = None) -> FetchResult:
 
     Does nothing when no IMAP host is configured (``make run`` works without a mailbox).
     """
-    config = config or settings.MAIL_IMAP
+    config = dict(config or settings.MAIL_IMAP)
     if not config.get("host"):
         return FetchResult(enabled=False)
     name = config.get("name") or "default"
@@ -106,9 +106,9 @@ def mailbox_fetch(*, config: dict[str, Any] | None = None) -> FetchResult:
         _record_error(cursor, f"connect: {error}")
         raise MailboxError(f"cannot reach {config['host']}:{config['port']}: {error}") from error
     try:
-        _check(imap.login(config["user"], config["password"]), "LOGIN")
-        _check(imap.select(_quoted(config.get("folder") or "INBOX"), readonly=True), "SELECT")
-        _read_new(imap, cursor, name, result)
+        _check(imap.login(str(config["user"]), str(config["password"])), "LOGIN")
+        _check(imap.select(_quoted(str(config.get("folder") or "INBOX")), readonly=True), "SELECT")
+        _read_new(imap, cursor, str(name), result)
     except (OSError, imaplib.IMAP4.error, MailboxError) as error:
         _record_error(cursor, str(error))
         raise MailboxError(str(error)) from error
@@ -129,7 +129,7 @@ def _read_new(imap: imaplib.IMAP4, cursor: MailboxCursor, name: str, result: Fet
         # A rebuilt folder renumbers its letters: read it all again (Message-IDs dedupe).
         cursor.uidvalidity, cursor.last_uid = uidvalidity, 0
         cursor.save(update_fields=["uidvalidity", "last_uid"])
-    found = _check(imap.uid("SEARCH", None, f"UID {cursor.last_uid + 1}:*"), "SEARCH")
+    found = _check(imap.uid("SEARCH", f"UID {cursor.last_uid + 1}:*"), "SEARCH")
     uids = sorted(int(uid) for uid in b" ".join(found).split() if int(uid) > cursor.last_uid)
     for uid in uids[:BATCH_LIMIT]:
         result.seen += 1

@@ -38,8 +38,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", help=".eml or mbox files")
         parser.add_argument("--mailbox", default="import", help="Mailbox name recorded on letters")
+        parser.add_argument(
+            "--notify",
+            action="store_true",
+            help="Tell the responsible managers of each letter (off: an archive is old news)",
+        )
 
-    def handle(self, *args: Any, paths: list[str], mailbox: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, paths: list[str], mailbox: str, notify: bool, **options: Any
+    ) -> None:
         files = [Path(path) for path in paths]
         for path in files:
             if not path.is_file():
@@ -53,7 +60,7 @@ class Command(BaseCommand):
         for path in files:
             for raw in letters_in(path):
                 try:
-                    outcome = mail_import(raw=raw, mailbox=mailbox)
+                    outcome = mail_import(raw=raw, mailbox=mailbox, notify=notify)
                 except Exception as error:  # one bad letter: keep it aside and go on
                     outcome = mail_quarantine(raw=raw, reason=f"Import failed: {error}")
                 if not outcome.created:
