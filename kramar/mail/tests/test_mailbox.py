@@ -4,6 +4,7 @@ to our letter lands on the same timeline as the letter (M11)."""
 
 import email
 from email import policy
+from email.utils import parseaddr
 
 import pytest
 
@@ -77,11 +78,11 @@ def test_a_reply_fetched_over_imap_appears_on_the_same_timeline_m11(
     # Her mail program answers the letter as it arrived.
     reply = email.message.EmailMessage(policy=policy.default)
     reply["From"] = "Olena <olena@client.test>"
-    reply["To"] = sent["From"]
-    reply["Subject"] = "Re: " + sent["Subject"]
+    reply["To"] = parseaddr(sent["From"])[1]
+    reply["Subject"] = "Re: Пропозиція"
     reply["Message-ID"] = "<reply-1@client.test>"
-    reply["In-Reply-To"] = sent["Message-ID"]
-    reply["References"] = sent["Message-ID"]
+    reply["In-Reply-To"] = sent["Message-ID"].strip()
+    reply["References"] = sent["Message-ID"].strip()
     reply.set_content("Згодна, беру.")
     box = dovecot.mailbox()
     dovecot.deliver(box, reply.as_bytes())
