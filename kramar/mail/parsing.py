@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import PurePosixPath
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 MESSAGE_ID_MAX = 255
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
@@ -90,7 +91,7 @@ def parse_message(raw: bytes, *, max_attachment_bytes: int) -> ParsedMessage:
         message, max_attachment_bytes=max_attachment_bytes, notes=notes
     )
     if message.defects:
-        notes.append("The message's structure is broken; it was read as far as possible.")
+        notes.append(_("The message's structure is broken; it was read as far as possible."))
     return parsed
 
 
@@ -173,7 +174,9 @@ def _body_and_attachments(
         parts = list(message.walk())
     except Exception:
         parts = [message]
-        notes.append("The message's parts could not be told apart; only its first part was read.")
+        notes.append(
+            _("The message's parts could not be told apart; only its first part was read.")
+        )
     for index, part in enumerate(parts):
         if part.is_multipart():
             continue
@@ -229,7 +232,10 @@ def _text(part: Message, notes: list[str]) -> str:
     try:
         return data.decode(charset, errors="replace")
     except LookupError:
-        notes.append(f"Unknown character set “{charset[:40]}”: the text was read as UTF-8.")
+        notes.append(
+            _("Unknown character set “%(charset)s”: the text was read as UTF-8.")
+            % {"charset": charset[:40]}
+        )
         return data.decode("utf-8", errors="replace")
 
 
@@ -251,7 +257,8 @@ def _attachment(
         return None
     if len(data) > limit:
         notes.append(
-            f"Attachment “{name}” ({len(data)} bytes) was dropped: larger than {limit} bytes."
+            _("Attachment “%(name)s” (%(size)d bytes) was dropped: larger than %(limit)d bytes.")
+            % {"name": name, "size": len(data), "limit": limit}
         )
         return ParsedAttachment(name, content_type[:100], len(data), None)
     return ParsedAttachment(name, content_type[:100], len(data), data)

@@ -165,7 +165,9 @@ def _match(parsed: ParsedMessage, *, now: datetime) -> Filing:
         return Filing(client=replied.client, deal=replied.deal, thread_key=replied.thread_key)
     thread_key = (parsed.references[0] if parsed.references else "") or parsed.in_reply_to
     if not parsed.from_address:
-        return Filing(thread_key=thread_key, quarantine_reason="The letter has no sender address.")
+        return Filing(
+            thread_key=thread_key, quarantine_reason=_("The letter has no sender address.")
+        )
     client = _client_by_address(parsed.from_address)
     if client is not None:
         return Filing(client=client, deal=_only_open_deal(client), thread_key=thread_key)
@@ -211,15 +213,15 @@ def _only_open_deal(client: Client) -> Deal | None:
 
 def _why_not_a_lead(parsed: ParsedMessage) -> str:
     if parsed.automatic:
-        return "An automatic message (auto-reply or bounce) from an unknown sender."
+        return _("An automatic message (auto-reply or bounce) from an unknown sender.")
     if parsed.from_address == parseaddr(settings.MAIL_FROM)[1].lower():
-        return "Sent from our own address."
+        return _("Sent from our own address.")
     if User.objects.filter(is_staff=True, email__iexact=parsed.from_address).exists():
-        return "Sent by a staff member, not a client."
+        return _("Sent by a staff member, not a client.")
     try:
         normalize_email(parsed.from_address)
     except ApplicationError:
-        return "The sender's address is not valid."
+        return _("The sender's address is not valid.")
     return ""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kramar.mail.models import MailboxCursor
 from kramar.mail.services.inbound import mail_import, mail_quarantine
@@ -84,7 +85,10 @@ def _letter(imap: imaplib.IMAP4, uid: int, size_limit: int) -> tuple[bytes, str]
     size = _size(imap, uid)
     if size > size_limit:
         data = _check(imap.uid("FETCH", str(uid), "(BODY.PEEK[HEADER])"), "FETCH header")
-        note = f"The letter ({size} bytes) is larger than {size_limit} bytes: only its header."
+        note = _("The letter (%(size)d bytes) is larger than %(limit)d bytes: only its header.") % {
+            "size": size,
+            "limit": size_limit,
+        }
         return _literal(data) + b"\r\n" + note.encode() + b"\r\n", note
     return _literal(_check(imap.uid("FETCH", str(uid), "(BODY.PEEK[])"), "FETCH")), ""
 
@@ -145,7 +149,9 @@ def _import_one(imap: imaplib.IMAP4, uid: int, name: str, result: FetchResult) -
         outcome = mail_import(raw=raw, mailbox=name)
     except Exception as error:  # a bug or a database refusal on one letter: keep it, go on
         logger.exception("letter UID %s of %s not imported", uid, name)
-        outcome = mail_quarantine(raw=raw, reason=f"Import failed: {error}", mailbox=name)
+        outcome = mail_quarantine(
+            raw=raw, reason=_("Import failed: %(error)s") % {"error": error}, mailbox=name
+        )
         result.errors.append(f"UID {uid}: {error}")
     if note and outcome.created:
         type(outcome.message).objects.filter(pk=outcome.message.pk).update(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from kramar.mail.services import mail_import, mail_quarantine
 
@@ -62,7 +63,9 @@ class Command(BaseCommand):
                 try:
                     outcome = mail_import(raw=raw, mailbox=mailbox, notify=notify)
                 except Exception as error:  # one bad letter: keep it aside and go on
-                    outcome = mail_quarantine(raw=raw, reason=f"Import failed: {error}")
+                    outcome = mail_quarantine(
+                        raw=raw, reason=_("Import failed: %(error)s") % {"error": error}
+                    )
                 if not outcome.created:
                     counts["already there"] += 1
                 elif outcome.quarantined:
