@@ -54,17 +54,22 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     return response
 
 
+def _id(value: str | None) -> int | None:
+    """Return a record id from the query string, or None for anything that is not one."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 def _initial(request: HttpRequest, viewer: User, form_client_id: int) -> dict[str, object]:
     """Return the letter's first text: a reply's subject, or the chosen template filled in."""
     client = client_get(viewer=viewer, pk=form_client_id)
     initial: dict[str, object] = {}
-    deals = deal_list(viewer=viewer, client=client)
-    deal = deals.filter(pk=request.GET.get("deal") or 0).first()
+    deal_id = _id(request.GET.get("deal"))
+    deal = deal_list(viewer=viewer, client=client).filter(pk=deal_id).first() if deal_id else None
     if deal is not None:
         initial["deal"] = deal.pk
-    reply_id = request.GET.get("reply_to", "")
-    if reply_id.isdigit():
-        original = selectors.message_get(viewer=viewer, pk=int(reply_id))
+    reply_id = _id(request.GET.get("reply_to"))
+    if reply_id is not None:
+        original = selectors.message_get(viewer=viewer, pk=reply_id)
         subject = original.subject
         initial.update(
             reply_to=original.pk,

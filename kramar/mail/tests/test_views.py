@@ -129,3 +129,11 @@ def test_a_refused_letter_shows_the_form_again(client_for, sales_manager, own_cl
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not MailMessage.objects.exists()
+
+
+@pytest.mark.parametrize("query", ["deal=abc", "reply_to=99999999999999999999999", "template=x"])
+def test_nonsense_in_the_query_string_is_ignored_or_not_found(
+    client_for, sales_manager, own_client, query
+):
+    response = client_for(sales_manager).get(f"/office/clients/{own_client.pk}/mail/new/?{query}")
+    assert response.status_code in (200, 404)
