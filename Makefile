@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install assets messages run test test-browser-deps lint migrate demo clean
+.PHONY: help install assets messages run test test-browser-deps test-mail-deps lint migrate demo clean
 
 help:
 	@echo "make run    serve the shop at http://127.0.0.1:8000/ and the back office at /office/"
@@ -72,7 +72,14 @@ test-browser-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || { echo "chromium is missing and could not be installed (need root and apt)"; exit 1; }; }
 
-test: install assets messages test-browser-deps
+# The mail tests run a private dovecot (Debian's dovecot-imapd) on loopback; install it if missing.
+test-mail-deps:
+	@command -v dovecot >/dev/null || test -x /usr/sbin/dovecot || { \
+	  echo "Installing Debian's dovecot-imapd for the mail tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null) \
+	  || { echo "dovecot is missing and could not be installed (need root and apt)"; exit 1; }; }
+
+test: install assets messages test-browser-deps test-mail-deps
 	@mkdir -p var
 	@set -e; \
 	case "$(DB)" in \

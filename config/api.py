@@ -24,6 +24,7 @@ from kramar.clients.api import router as clients_router
 from kramar.core.api_parser import NoNulParser
 from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.crm.api import router as crm_router
+from kramar.mail.api import router as mail_router
 from kramar.orders.api import router as orders_router
 from kramar.payments.api import router as payments_router
 from kramar.returns.api import router as returns_router
@@ -107,6 +108,7 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/", clients_router)
 api.add_router("/", crm_router)
 api.add_router("/", cases_router)
+api.add_router("/", mail_router)
 api.add_router("/shop/", cart_router)
 api.add_router("/shop/", orders_router)
 api.add_router("/shop/", payments_router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kramar.returns",
     "kramar.crm",
     "kramar.cases",
+    "kramar.mail",
     "kramar.storefront",
     "kramar.backoffice",
     "kramar.demo",
@@ -146,6 +147,9 @@ KRAMAR_DAILY_JOBS = {
         env.clock("CRM_DIGEST_AT", "07:30"),
     ),
 }
+# Background jobs every N seconds: name -> (task path, interval). Each runs once per interval
+# however many workers run (core.RecurringJob); the mailbox is fetched only when one is set up.
+KRAMAR_PERIODIC_JOBS: dict[str, tuple[str, timedelta]] = {}
 # The shop keeps a listing's facet counts this long (counting stock over thousands of products on
 # every page would cost ~0.5 s at 100,000 products); 0 counts afresh each time.
 KRAMAR_FACETS_CACHE_SECONDS = env.number("CATALOG_FACETS_CACHE_SECONDS", default=60, minimum=0)
@@ -205,6 +209,42 @@ elif EMAIL_BACKEND_PATH == "django.core.mail.backends.filebased.EmailBackend":
     MAILERS["default"]["OPTIONS"] = {"file_path": env.text("EMAIL_FILE_PATH")}
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", default="Kramar <shop@kramar.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- E-mail with clients (M8, docs/mail.md) -----------------------------------------------------
+# Staff letters to clients go out from this address (the shared mailbox that the worker fetches,
+# so that replies come back into the CRM); Message-IDs are made in MAIL_MESSAGE_ID_DOMAIN.
+MAIL_FROM = env.text("MAIL_FROM", default=DEFAULT_FROM_EMAIL)
+MAIL_MESSAGE_ID_DOMAIN = env.text(
+    "MAIL_MESSAGE_ID_DOMAIN", default=MAIL_FROM.rsplit("@", 1)[-1].strip(" >") or "kramar.localhost"
+)
+MAIL_IMAP = {
+    "name": "default",
+    "host": env.text("MAIL_IMAP_HOST", default=""),
+    "ssl": env.flag("MAIL_IMAP_SSL", default=True),
+    "user": env.text("MAIL_IMAP_USER", default=""),
+    "password": env.text("MAIL_IMAP_PASSWORD", default=""),
+    "folder": env.text("MAIL_IMAP_FOLDER", default="INBOX"),
+    "timeout": env.number("MAIL_IMAP_TIMEOUT", default=30, minimum=1),
+}
+MAIL_IMAP["port"] = env.number(
+    "MAIL_IMAP_PORT", default=993 if MAIL_IMAP["ssl"] else 143, minimum=1
+)
+MAIL_FETCH_EVERY = timedelta(minutes=env.number("MAIL_FETCH_EVERY_MINUTES", default=5, minimum=1))
+MAIL_MAX_ATTACHMENT_BYTES = env.number(
+    "MAIL_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024, minimum=0
+)
+MAIL_MAX_MESSAGE_BYTES = env.number("MAIL_MAX_MESSAGE_BYTES", default=50 * 1024 * 1024, minimum=1)
+# New leads from unknown senders: this manager (by e-mail), else round-robin over sales managers.
+# Mail attachments and quarantined raw messages: private files, served only through the office
+# page that checks who may see the client (never under MEDIA_URL, which the web server publishes).
+MAIL_FILES_ROOT = env.text("MAIL_FILES_ROOT", default=str(VAR_DIR / "private" / "mail"))
+MAIL_LEAD_MANAGER = env.text("MAIL_LEAD_MANAGER", default="")
+MAIL_LEAD_PIPELINE = env.text("MAIL_LEAD_PIPELINE", default="retail")
+MAIL_LEAD_ANSWER_WITHIN = timedelta(
+    hours=env.number("MAIL_LEAD_ANSWER_WITHIN_HOURS", default=4, minimum=1)
+)
+if MAIL_IMAP["host"]:
+    KRAMAR_PERIODIC_JOBS["mail-fetch"] = ("kramar.mail.tasks.mailbox_fetch_task", MAIL_FETCH_EVERY)
 
 # --- Languages, time, money -------------------------------------------------------------------
 LANGUAGE_CODE = "uk"

@@ -1,0 +1,121 @@
+"""Demo correspondence: letter templates, a few letters to demo clients and their replies, and
+one letter from a stranger that becomes a lead (M8).
+
+Written through the services, so the timelines, threads and the lead are what real use leaves.
+The demo's outgoing letters are recorded as sent, so the worker sends nothing to demo addresses.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+
+from django.utils import timezone
+
+from kramar.accounts.enums import DepartmentKind, Role
+from kramar.accounts.models import User
+from kramar.clients.models import Client
+from kramar.mail.enums import MailStatus
+from kramar.mail.models import MailMessage, MailTemplate
+from kramar.mail.services import mail_import, mail_send, mail_template_save
+
+LETTERS = {"small": 8, "medium": 40, "large": 120}
+TEMPLATES = [
+    (
+        "Комерційна пропозиція",
+        "Комерційна пропозиція для {client_name}",
+        "Добрий день, {first_name}!\n\nНадсилаю пропозицію щодо «{deal_title}». "
+        "Ціни дійсні до кінця місяця.\n\nЗ повагою,\n{sender_name}\n{sender_email}",
+    ),
+    (
+        "Нагадування про оплату",
+        "Нагадування про оплату",
+        "Добрий день, {first_name}!\n\nНагадуємо про оплату рахунку. Якщо ви вже сплатили, "
+        "не зважайте на цей лист.\n\n{sender_name}",
+    ),
+    (
+        "Дякуємо за замовлення",
+        "Дякуємо за замовлення, {first_name}!",
+        "Дякуємо, що обрали нас. Якщо будуть питання — пишіть у відповідь на цей лист.\n\n"
+        "{sender_name}",
+    ),
+]
+QUESTIONS = [
+    ("Щодо пропозиції", "Ціна влаштовує. Чи можлива доставка в суботу?"),
+    ("Уточнення", "Чи є цей товар у сірому кольорі?"),
+    ("Дякую", "Отримали, все гаразд. Дякуємо!"),
+]
+
+
+def work_units(scale_name: str) -> int:
+    return LETTERS[scale_name] + len(TEMPLATES)
+
+
+def seed(context: Any) -> list[tuple[str, str, str]]:
+    units = work_units(context.scale)
+    if MailMessage.objects.exists() or MailTemplate.objects.exists():
+        context.progress(units)
+        return []
+    for name, subject, body in TEMPLATES:
+        mail_template_save(name=name, subject=subject, body=body)
+    rng = context.rng_for("mail")
+    clients = list(
+        Client.objects.filter(
+            merged_into__isnull=True,
+            manager__is_active=True,
+            manager__department__kind=DepartmentKind.SALES,
+            emails__isnull=False,
+        )
+        .select_related("manager")
+        .prefetch_related("emails")
+        .order_by("pk")
+        .distinct()[:200]
+    )
+    for client in rng.sample(clients, min(len(clients), LETTERS[context.scale] // 2)):
+        _conversation(rng, client)
+    _stranger_writes()
+    context.progress(units)
+    return []
+
+
+def _conversation(rng: Any, client: Client) -> None:
+    manager = client.manager
+    if manager is None or not manager.has_perm("mail.add_mailmessage"):
+        return
+    address = client.emails.all()[0].email
+    deal = client.deals.filter(status="open").order_by("pk").first()
+    ours = mail_send(
+        actor=manager,
+        client=client,
+        to=address,
+        subject=f"Пропозиція для {client.name}",
+        body=f"Добрий день!\n\nНадсилаю пропозицію.\n\n{manager.get_full_name()}",
+        deal=deal,
+    )
+    # Recorded as sent: the demo must not mail its made-up addresses.
+    MailMessage.objects.filter(pk=ours.pk).update(status=MailStatus.SENT, sent_at=timezone.now())
+    subject, text = rng.choice(QUESTIONS)
+    reply = EmailMessage()
+    reply["From"] = f"{client.name} <{address}>"
+    reply["To"] = "shop@kramar.localhost"
+    reply["Subject"] = f"Re: {subject}"
+    reply["Date"] = format_datetime(timezone.now())
+    reply["Message-ID"] = f"<demo-reply-{ours.pk}@client.example.com>"
+    reply["In-Reply-To"] = ours.message_id
+    reply["References"] = ours.message_id
+    reply.set_content(text)
+    mail_import(raw=reply.as_bytes(), mailbox="demo", notify=False)
+
+
+def _stranger_writes() -> None:
+    if not User.objects.filter(groups__name=Role.SALES_MANAGER.value, is_active=True).exists():
+        return
+    letter = EmailMessage()
+    letter["From"] = "Ігор Бондар <igor.bondar@example.org>"
+    letter["To"] = "shop@kramar.localhost"
+    letter["Subject"] = "Потрібні меблі для офісу на 12 місць"
+    letter["Date"] = format_datetime(timezone.now())
+    letter["Message-ID"] = "<demo-lead-1@example.org>"
+    letter.set_content("Добрий день! Плануємо облаштувати офіс. Надішліть, будь ласка, каталог.")
+    mail_import(raw=letter.as_bytes(), mailbox="demo", notify=False)

@@ -1,0 +1,40 @@
+"""Writes of the mail app: letters out and in, templates, the mailbox fetch (M8).
+
+Every letter is written to the client's one timeline through ``clients.services`` in the same
+transaction as the letter itself (M11, M14).
+"""
+
+from kramar.mail.services.inbound import (
+    ImportOutcome,
+    lead_manager,
+    mail_import,
+    mail_quarantine,
+)
+from kramar.mail.services.mailbox import FetchResult, MailboxError, mailbox_fetch
+from kramar.mail.services.outbound import mail_deliver_now, mail_send
+from kramar.mail.services.templates import (
+    PLACEHOLDERS,
+    RenderedLetter,
+    fill_placeholders,
+    mail_template_render,
+    mail_template_save,
+    placeholders_check,
+)
+
+__all__ = [
+    "PLACEHOLDERS",
+    "FetchResult",
+    "ImportOutcome",
+    "MailboxError",
+    "RenderedLetter",
+    "fill_placeholders",
+    "lead_manager",
+    "mail_deliver_now",
+    "mail_import",
+    "mail_quarantine",
+    "mail_send",
+    "mail_template_render",
+    "mail_template_save",
+    "mailbox_fetch",
+    "placeholders_check",
+]

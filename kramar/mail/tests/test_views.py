@@ -1,0 +1,139 @@
+"""The office's mail pages (M8, M11): the client and deal cards list the letters, the timeline
+links to them, a letter's page shows its text and attachments to those who may see the client,
+and staff write from the cards with a template."""
+
+import pytest
+
+from kramar.accounts.enums import Role
+from kramar.clients.tests.factories import ClientFactory
+from kramar.crm.models import Pipeline
+from kramar.crm.services import deal_create
+from kramar.mail.models import MailAttachment, MailMessage
+from kramar.mail.services import mail_import
+from kramar.mail.tests.factories import letter, template
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def own_client(sales_manager):
+    return ClientFactory(manager=sales_manager, emails=["olena@client.test"])
+
+
+@pytest.fixture
+def received(own_client):
+    return mail_import(
+        raw=letter(
+            sender="olena@client.test",
+            subject="Коли доставка?",
+            body="<script>alert(1)</script> Чекаю.",
+            attachments=[("рахунок.html", "text/html", b"<script>alert(1)</script>")],
+        )
+    ).message
+
+
+def test_the_client_card_lists_the_letters_and_the_timeline_links_them(
+    client_for, sales_manager, own_client, received
+):
+    page = client_for(sales_manager).get(f"/office/clients/{own_client.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Коли доставка?" in html
+    assert html.count(f'href="/office/mail/{received.pk}/"') == 2  # the list and the timeline
+    assert f"/office/clients/{own_client.pk}/mail/new/" in html
+
+
+def test_a_letters_page_shows_text_escaped_and_attachments_as_downloads(
+    client_for, sales_manager, received
+):
+    api = client_for(sales_manager)
+    page = api.get(f"/office/mail/{received.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+    attachment = MailAttachment.objects.get(message=received)
+    download = api.get(f"/office/mail/attachments/{attachment.pk}/")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/octet-stream"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == b"<script>alert(1)</script>"
+
+
+def test_letters_of_a_client_one_may_not_see_are_not_found(client_for, make_staff, received):
+    stranger = client_for(make_staff(Role.SALES_MANAGER))
+    attachment = MailAttachment.objects.get(message=received)
+    assert stranger.get(f"/office/mail/{received.pk}/").status_code == 404
+    assert stranger.get(f"/office/mail/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_a_role_without_mail_rights_is_refused(client_for, make_staff, received, own_client):
+    shop = client_for(make_staff(Role.SHOP_MANAGER))
+    assert shop.get(f"/office/mail/{received.pk}/").status_code == 403
+    marketing = client_for(make_staff(Role.MARKETING))
+    assert marketing.get(f"/office/mail/{received.pk}/").status_code == 200  # reads
+    assert marketing.get(f"/office/clients/{own_client.pk}/mail/new/").status_code == 403
+
+
+def test_writing_from_the_deal_card_with_a_template(client_for, sales_manager, own_client):
+    deal = deal_create(
+        actor=sales_manager,
+        client=own_client,
+        pipeline=Pipeline.objects.get(code="retail"),
+        title="Кухня",
+        manager=sales_manager,
+    )
+    chosen = template()
+    api = client_for(sales_manager)
+    card = api.get(f"/office/deals/{deal.pk}/").content.decode()
+    assert f"/office/clients/{own_client.pk}/mail/new/?deal={deal.pk}" in card
+    form = api.get(f"/office/clients/{own_client.pk}/mail/new/?deal={deal.pk}&template={chosen.pk}")
+    assert form.status_code == 200
+    assert form.context["form"].initial["subject"] == f"Пропозиція для {own_client.name}"
+    assert "Кухня" in form.context["form"].initial["body"]
+    sent = api.post(
+        f"/office/clients/{own_client.pk}/mail/new/",
+        {
+            "to": "olena@client.test",
+            "subject": "Лист 7",
+            "body": "Ось пропозиція.",
+            "deal": deal.pk,
+        },
+    )
+    message = MailMessage.objects.get()
+    assert sent.status_code == 302 and sent["Location"] == f"/office/mail/{message.pk}/"
+    assert message.deal == deal and message.sent_by == sales_manager
+    assert "Лист 7" in api.get(f"/office/deals/{deal.pk}/").content.decode()
+
+
+def test_a_reply_from_the_letters_page_keeps_the_thread(client_for, sales_manager, received):
+    api = client_for(sales_manager)
+    form = api.get(f"/office/clients/{received.client_id}/mail/new/?reply_to={received.pk}")
+    assert form.context["form"].initial["subject"] == "Re: Коли доставка?"
+    api.post(
+        f"/office/clients/{received.client_id}/mail/new/",
+        {"to": "olena@client.test", "subject": "Re: Коли доставка?", "body": "Завтра.",
+         "reply_to": received.pk},
+    )  # fmt: skip
+    reply = MailMessage.objects.get(direction="out")
+    assert reply.in_reply_to == received.message_id
+    page = api.get(f"/office/mail/{reply.pk}/").content.decode()
+    assert f'href="/office/mail/{received.pk}/"' in page  # the conversation
+
+
+def test_a_refused_letter_shows_the_form_again(client_for, sales_manager, own_client):
+    response = client_for(sales_manager).post(
+        f"/office/clients/{own_client.pk}/mail/new/",
+        {"to": "someone@else.test", "subject": "S", "body": "B"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not MailMessage.objects.exists()
+
+
+@pytest.mark.parametrize("query", ["deal=abc", "reply_to=99999999999999999999999", "template=x"])
+def test_nonsense_in_the_query_string_is_ignored_or_not_found(
+    client_for, sales_manager, own_client, query
+):
+    response = client_for(sales_manager).get(f"/office/clients/{own_client.pk}/mail/new/?{query}")
+    assert response.status_code in (200, 404)
