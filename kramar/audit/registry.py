@@ -64,6 +64,7 @@ AUDITED: list[Audited] = [
     Audited("payments.Payment", exclude=STAMPS | {"redirect_url"}),
     Audited("returns.GoodsReturn", exclude=STAMPS | {"refund_key"}),
     Audited("returns.ReturnLine"),
+    Audited("mail.MailTemplate"),
 ]
 
 NOT_AUDITED: dict[str, str] = {
@@ -102,4 +103,7 @@ NOT_AUDITED: dict[str, str] = {
     "crm.PlanTemplateStep": "set-up kept by administrators",
     "crm.DealStageChange": "the deal's own stage history",
     "cases.CaseEvent": "the case's own history",
+    "mail.MailMessage": "a letter is itself the record of a contact, on the client's timeline",
+    "mail.MailAttachment": "part of its letter",
+    "mail.MailboxCursor": "technical: how far the mailbox was read",
 }

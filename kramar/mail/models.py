@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from kramar.audit.capture import AuditedManager
 from kramar.mail.enums import SUBJECT_MAX_LENGTH, MailDirection, MailStatus
 
 SNIPPET_LENGTH = 160
@@ -51,6 +52,8 @@ class MailTemplate(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["name"]

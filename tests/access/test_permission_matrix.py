@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -45,6 +46,7 @@ from kramar.clients.services import client_assign_manager, client_delete, saved_
 from kramar.clients.tests.factories import ClientFactory
 from kramar.crm.models import ActivityOutcome, LostReason, Pipeline, PlanTemplate
 from kramar.crm.services import activity_plan, deal_create, deal_delete, deal_update
+from kramar.mail.services import mail_import
 from kramar.returns.services import return_request
 from kramar.returns.tests.support import delivered_order
 
@@ -100,6 +102,8 @@ RIGHTS: dict[str, set[str]] = {
     "token.use": STAFF,
     "audit.trail": {HEAD, CH, ADMIN},
     "audit.revert": {SM, HEAD, ADMIN},
+    "mail.view": {SM, HEAD, CH, MKT, AS, ACC, ADMIN},
+    "mail.send": {SM, HEAD, AS, ADMIN},
     "shop": {"customer", *STAFF},  # anyone signed in keeps a cart and their own orders
 }
 
@@ -136,6 +140,8 @@ SEES: dict[str, dict[str, set[str]]] = {
         HEAD: {"own", "dept"},
         **dict.fromkeys((CH, MKT, AS, ACC, SHOP, ADMIN), ALL),
     },
+    # a letter and its attachment follow their client.
+    "mail": {SM: {"own"}, HEAD: {"own", "dept"}, CH: ALL, MKT: ALL, AS: ALL, ACC: ALL, ADMIN: ALL},
     # the bin: the head of the record's department (both sales departments' heads: own+dept
     # are in the head's department) and administrators.
     "bin_client": {HEAD: {"own", "dept"}, ADMIN: ALL},
@@ -351,6 +357,17 @@ on_api(
     "shop",
     "shop_order",
     lambda w, r: {"lines": [{"sku": w.variant.sku, "quantity": 1}], "reason": "changed_mind"},
+)
+
+on_api("GET", "/api/clients/{client_id}/mail", "mail.view", "client")
+on_api("GET", "/api/mail/{mail_id}", "mail.view", "mail")
+on_api("GET", "/api/mail-templates", "mail.view")
+on_api(
+    "POST",
+    "/api/mail",
+    "mail.send",
+    "client",
+    lambda w, r: {"client_id": w.pk("client", r), "to": w.emails[r], "subject": "x", "body": "y"},
 )
 
 # The public catalogue answers everyone, signed in or not.
@@ -633,6 +650,19 @@ on_office(
     lambda w, r: {"field": "title"},
 )
 on_office("audit-trail", "GET", "/office/audit/", "audit.trail")
+on_office("mail-compose", "GET", "/office/clients/{client_id}/mail/new/", "mail.send", "client")
+on_office(
+    "mail-compose",
+    "POST",
+    "/office/clients/{client_id}/mail/new/",
+    "mail.send",
+    "client",
+    lambda w, r: {"to": w.emails[r], "subject": "x", "body": "y"},
+)
+on_office("mail-detail", "GET", "/office/mail/{mail_id}/", "mail.view", "mail")
+on_office(
+    "mail-attachment", "GET", "/office/mail/attachments/{attachment_id}/", "mail.view", "mail"
+)
 on_office("recycle-bin", "GET", "/office/recycle-bin/", "client.restore")
 
 NOT_BUSINESS_DATA = {
@@ -652,6 +682,17 @@ def _picture() -> SimpleUploadedFile:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), (30, 120, 200)).save(out, format="PNG")
     return SimpleUploadedFile("p.png", out.getvalue(), content_type="image/png")
+
+
+def _letter(sender: str) -> bytes:
+    letter = EmailMessage()
+    letter["From"] = sender
+    letter["To"] = "shop@kramar.localhost"
+    letter["Subject"] = "Рахунок"
+    letter["Message-ID"] = f"<{sender}.matrix@example.test>"
+    letter.set_content("Добрий день")
+    letter.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="a.pdf")
+    return bytes(letter)
 
 
 class World:
@@ -683,8 +724,12 @@ class World:
         self.ids["product"] = {"any": {"product_id": product.pk, "image_id": image.pk}}
         self.ids["group"] = {"any": {"group_id": product.group_id}}
         self.ids["import"] = {"any": {"import_id": job.pk}}
+        self.emails: dict[str, str] = {}
         for rel, manager in owners.items():
-            client = ClientFactory(manager=manager)
+            self.emails[rel] = f"client-{rel}@example.test"
+            client = ClientFactory(manager=manager, emails=[self.emails[rel]])
+            letter = mail_import(raw=_letter(self.emails[rel]), notify=False).message
+            attachment = letter.attachments.get()
             deal = deal_create(
                 actor=manager,
                 client=client,
@@ -725,6 +770,7 @@ class World:
             )
             deal_delete(actor=manager, deal=gone_deal)
             self.ids["client"][rel] = {"client_id": client.pk}
+            self.ids["mail"][rel] = {"mail_id": letter.pk, "attachment_id": attachment.pk}
             self.ids["deal"][rel] = {"deal_id": deal.pk}
             self.ids["history"][rel] = {"deal_id": deal.pk, "entry_id": entry.pk}
             self.ids["activity"][rel] = {"activity_id": activity.pk}
@@ -807,6 +853,11 @@ def _run(world: World, table: dict[str, E], *, page: bool) -> list[str]:
                 elif written:
                     wrong.append(f"{key} [{rel}] as {role}: refused but wrote {written} rows")
     return wrong
+
+
+@pytest.fixture(autouse=True)
+def _private_mail_files(settings, tmp_path):
+    settings.MAIL_FILES_ROOT = str(tmp_path / "mail-files")
 
 
 def test_the_api_answers_every_role_as_the_rules_say(make_staff):
