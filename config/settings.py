@@ -139,6 +139,10 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # Planned work still not done this long after its due time is escalated to the department's heads.
+# Behind a trusted proxy the audit trail takes the caller's address from X-Forwarded-For.
+AUDIT_TRUST_X_FORWARDED_FOR = env.flag("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
+# A deal discount above this many percent waits for a head of sales (issue 5, M15).
+CRM_DISCOUNT_APPROVAL_ABOVE = env.number("CRM_DISCOUNT_APPROVAL_ABOVE", default=10, minimum=0)
 CRM_ESCALATE_AFTER = timedelta(hours=env.number("CRM_ESCALATE_AFTER_HOURS", default=24, minimum=1))
 # Daily background jobs: name -> (task path, local time). The workers enqueue each one once a day.
 KRAMAR_DAILY_JOBS = {

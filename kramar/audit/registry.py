@@ -50,6 +50,7 @@ AUDITED: list[Audited] = [
         ),
     ),
     Audited("crm.Activity", exclude=STAMPS),
+    Audited("crm.ApprovalRequest", exclude=STAMPS),
     Audited("cases.ServiceCase", exclude=STAMPS),
     Audited("catalog.Product", exclude=STAMPS | {"search_document", "price_from"}),
     Audited("catalog.Variant", exclude=STAMPS),

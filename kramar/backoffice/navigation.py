@@ -35,6 +35,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Calendar"), "backoffice:calendar", "crm.view_activity"),
     NavItem(_("Clients"), "backoffice:client-list", "clients.view_client"),
     NavItem(_("Deals"), "backoffice:deal-board", "crm.view_deal"),
+    NavItem(_("Approvals"), "backoffice:approvals", "crm.decide_approvalrequest"),
     NavItem(_("Orders"), "backoffice:order-list", "orders.view_order"),
     NavItem(_("Returns"), "backoffice:return-queue", "returns.view_goodsreturn"),
     NavItem(_("Service cases"), "backoffice:case-queue", "cases.view_servicecase"),

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from kramar.backoffice.views import (
+    approvals,
     audit,
     calendar,
     cases,
@@ -107,6 +108,9 @@ urlpatterns = [
     path("clients/<int:client_id>/delete/", recycle_bin.client_delete, name="client-delete"),
     path("clients/<int:client_id>/restore/", recycle_bin.client_restore, name="client-restore"),
     path("deals/<int:deal_id>/delete/", recycle_bin.deal_delete, name="deal-delete"),
+    path("deals/<int:deal_id>/discount/", approvals.deal_discount, name="deal-discount"),
+    path("approvals/", approvals.approval_list, name="approvals"),
+    path("approvals/<int:approval_id>/decide/", approvals.approval_decide, name="approval-decide"),
     path("deals/<int:deal_id>/restore/", recycle_bin.deal_restore, name="deal-restore"),
     path("notifications/badge/", notifications.badge, name="notifications-badge"),
     path("notifications/read/", notifications.mark_read, name="notifications-read"),

@@ -21,7 +21,7 @@ from kramar.core.errors import ApplicationError, CoreErrorCode, NotFoundError
 from kramar.core.pagination import PageNumberPagination
 from kramar.core.schemas import AUTHENTICATED, Id, problems
 from kramar.crm import selectors, services
-from kramar.crm.enums import DealStatus
+from kramar.crm.enums import ApprovalStatus, CrmErrorCode, DealStatus
 from kramar.crm.models import (
     ActivityOutcome,
     Deal,
@@ -34,12 +34,16 @@ from kramar.crm.schemas import (
     ActivityIn,
     ActivityOut,
     ActivityOutcomeOut,
+    ApprovalOut,
     CompleteIn,
     CompletionOut,
     DealFields,
     DealIn,
     DealListOut,
     DealOut,
+    DecideIn,
+    DiscountIn,
+    DiscountOut,
     LoseIn,
     MoveIn,
     MyDayOut,
@@ -60,6 +64,10 @@ class DealFilters(Schema):
     status: DealStatus | None = None
     manager_id: Id | None = None
     client_id: Id | None = None
+
+
+class ApprovalFilters(Schema):
+    status: ApprovalStatus | None = None
 
 
 class ActivityFilters(Schema):
@@ -256,6 +264,51 @@ def deal_restore(request: HttpRequest, deal_id: Id) -> Deal:
         raise NotFoundError("crm.deal_not_found", _("No such deal in the recycle bin."))
     services.deal_restore(actor=user, deal=deal)
     return _fresh(user, deal)
+
+
+@router.post(
+    "/deals/{deal_id}/discount",
+    response={200: DiscountOut, 202: DiscountOut, **problems(*AUTHENTICATED, 400, 404)},
+    summary="Give a deal a discount; above the limit it waits for a head of sales (202)",
+)
+def deal_discount(request: HttpRequest, deal_id: Id, payload: DiscountIn) -> Status:
+    user, deal = _visible(request, deal_id, CHANGE_DEAL)
+    asked = services.deal_set_discount(
+        actor=user, deal=deal, percent=payload.percent, note=payload.note
+    )
+    fresh = _fresh(user, deal)
+    if asked is None:
+        return Status(200, {"applied": True, "deal": fresh, "approval_request": None})
+    return Status(202, {"applied": False, "deal": fresh, "approval_request": asked})
+
+
+@router.get(
+    "/approvals",
+    response={200: list[ApprovalOut], **problems(*AUTHENTICATED)},
+    summary="Approval requests I asked for or decide, newest first",
+)
+@paginate(PageNumberPagination)
+def approval_list(request: HttpRequest, filters: Query[ApprovalFilters], **kwargs: Any) -> Any:
+    user = require_permission(request, "crm.view_approvalrequest")
+    requests = selectors.approvals_visible_to(viewer=user)
+    if filters.status:
+        requests = requests.filter(status=filters.status)
+    return requests
+
+
+@router.post(
+    "/approvals/{approval_id}/decide",
+    response={200: ApprovalOut, **problems(*AUTHENTICATED, 404, 409)},
+    summary="Approve (the change is made) or refuse a request (heads of sales)",
+)
+def approval_decide(request: HttpRequest, approval_id: Id, payload: DecideIn) -> Any:
+    user = require_permission(request, "crm.decide_approvalrequest")
+    found = selectors.approvals_visible_to(viewer=user).filter(pk=approval_id).first()
+    if found is None:
+        raise NotFoundError(CrmErrorCode.APPROVAL_NOT_FOUND, _("No such request."))
+    return services.approval_decide(
+        actor=user, request=found, approve=payload.approve, note=payload.note
+    )
 
 
 @router.post(

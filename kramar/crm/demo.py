@@ -11,19 +11,22 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from kramar.accounts.enums import DepartmentKind, Role
 from kramar.accounts.models import User
 from kramar.clients.models import Client
-from kramar.crm.enums import ActivityKind, CriterionKind, StageKind
+from kramar.crm.enums import ActivityKind, CriterionKind, DealStatus, StageKind
 from kramar.crm.models import ActivityOutcome, Deal, LostReason, Pipeline
 from kramar.crm.services import (
     activity_complete,
     activity_plan,
     deal_create,
+    deal_delete,
     deal_mark_lost,
     deal_move_stage,
+    deal_set_discount,
 )
 
 DEALS_PER_MANAGER = {"small": 6, "medium": 25, "large": 60}
@@ -113,6 +116,22 @@ class SalesHistory:
     def write(self, clients: list[Client], count: int) -> None:
         for index in range(count):
             self._deal(self.rng.choice(clients), index)
+        self._undo_and_approvals()
+
+    def _undo_and_approvals(self) -> None:
+        """A discount waiting for the head and a deal in the recycle bin (issue 5, M15)."""
+        deals = Deal.objects.filter(manager=self.manager).order_by("pk")
+        open_deal = deals.filter(status=DealStatus.OPEN).first()
+        if open_deal is not None:
+            deal_set_discount(
+                actor=self.manager,
+                deal=open_deal,
+                percent=settings.CRM_DISCOUNT_APPROVAL_ABOVE + 5,
+                note="Клієнт бере річний обсяг, просить більшу знижку",
+            )
+        lost = deals.filter(status=DealStatus.LOST).first()
+        if lost is not None:
+            deal_delete(actor=self.manager, deal=lost)
 
     def _deal(self, client: Client, index: int) -> None:
         code = self.rng.choices(["retail", "wholesale", "service"], weights=[4, 5, 2])[0]

@@ -16,6 +16,20 @@ class DealStatus(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
+class ApprovalKind(models.TextChoices):
+    """What needs a head's approval above a limit (M3, M15; docs/security.md)."""
+
+    DISCOUNT = "discount", _("Discount above the limit")
+    CREDIT_LIMIT = "credit_limit", _("Credit limit above the limit")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Replaced by a newer request")
+
+
 class CriterionKind(models.TextChoices):
     ACTIVITY_DONE = "activity_done", _("An activity of a kind is done in this stage")
     FIELD_FILLED = "field_filled", _("A field of the deal is filled in")
@@ -64,3 +78,7 @@ class CrmErrorCode(models.TextChoices):
     MAY_NOT_CHANGE = "crm.may_not_change"
     NOT_IN_BIN = "crm.not_in_recycle_bin"
     MANAGER_OUTSIDE_DEPARTMENTS = "crm.manager_outside_departments"
+    INVALID_DISCOUNT = "crm.invalid_discount"
+    APPROVAL_DECIDED = "crm.approval_already_decided"
+    APPROVAL_NOT_FOUND = "crm.approval_not_found"
+    NO_APPLIER = "crm.approval_kind_not_handled"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from kramar.audit.capture import AuditedManager
 from kramar.core.models import TimeStampedModel
 from kramar.core.money import CurrencyField, MoneyField
-from kramar.crm.enums import ActivityKind, CriterionKind, DealStatus, StageKind
+from kramar.crm.enums import (
+    ActivityKind,
+    ApprovalKind,
+    ApprovalStatus,
+    CriterionKind,
+    DealStatus,
+    StageKind,
+)
 
 
 class Pipeline(models.Model):
@@ -129,6 +138,13 @@ class Deal(TimeStampedModel):
         blank=True,
     )
     amount = MoneyField(_("amount"), default=0)
+    discount_percent = models.DecimalField(
+        _("discount, %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text=_("Above CRM_DISCOUNT_APPROVAL_ABOVE a head of sales approves it."),
+    )
     currency = CurrencyField(_("currency"))
     expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
     probability = models.PositiveSmallIntegerField(_("win probability, %"), null=True, blank=True)
@@ -373,3 +389,75 @@ class PlanTemplateStep(models.Model):
 
     def __str__(self) -> str:
         return f"+{self.offset_days} {self.subject}"
+
+
+class ApprovalRequest(TimeStampedModel):
+    """A change above a limit that waits for a head's decision (a discount, a credit limit).
+
+    The change is applied only when the head approves; the request, the decision and who took
+    it stay on record (and in the audit trail).
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ApprovalKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.PENDING,
+        db_index=True,
+    )
+    client = models.ForeignKey(
+        "clients.Client", verbose_name=_("client"), related_name="+", on_delete=models.PROTECT
+    )
+    deal = models.ForeignKey(
+        Deal,
+        verbose_name=_("deal"),
+        related_name="approval_requests",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Its heads decide."),
+    )
+    value = models.DecimalField(_("asked for"), max_digits=14, decimal_places=2)
+    previous_value = models.DecimalField(
+        _("before"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    note = models.CharField(_("why"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision, in words"), max_length=500, blank=True)
+
+    objects = AuditedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("approval request")
+        verbose_name_plural = _("approval requests")
+        indexes = [models.Index(fields=["department", "status"], name="crm_approval_dept_idx")]
+        permissions = [
+            ("decide_approvalrequest", _("May approve or refuse changes above the limits")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value} ({self.get_status_display()})"

@@ -2,7 +2,13 @@
 
 from kramar.accounts.enums import Role
 
-DEALS = ["crm.view_deal", "crm.add_deal", "crm.change_deal", "crm.delete_deal"]
+DEALS = [
+    "crm.view_deal",
+    "crm.add_deal",
+    "crm.change_deal",
+    "crm.delete_deal",
+    "crm.view_approvalrequest",
+]
 ACTIVITIES = ["crm.view_activity", "crm.add_activity", "crm.change_activity"]
 SETUP = [
     f"crm.{action}_{model}"
@@ -27,6 +33,8 @@ GRANTS: dict[Role, list[str]] = {
         "crm.override_exit_criteria",
         "crm.reassign_deal",
         "crm.restore_deal",
+        "crm.decide_approvalrequest",
+        "crm.view_approvalrequest",
     ],
     Role.COMPANY_HEAD: ["crm.view_deal", "crm.view_activity", "crm.view_all_deals"],
     Role.HEAD_OF_SALES: [
@@ -35,6 +43,8 @@ GRANTS: dict[Role, list[str]] = {
         "crm.override_exit_criteria",
         "crm.reassign_deal",
         "crm.restore_deal",
+        "crm.decide_approvalrequest",
+        "crm.view_approvalrequest",
     ],
     Role.SALES_MANAGER: [*DEALS, *ACTIVITIES],
     # Marketing and service plan and do their own work with clients; they do not touch deals.

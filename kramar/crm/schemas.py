@@ -93,6 +93,7 @@ class DealListOut(Schema):
     status: str
     manager: PersonRefOut
     amount: Decimal
+    discount_percent: Decimal
     currency: str
     expected_close_date: date | None
     probability: int | None
@@ -173,6 +174,40 @@ class DealFields(Schema):
     manager_id: Id | None = Field(
         None, description="Hand the deal to another manager: heads of sales only (M15)."
     )
+
+
+class DiscountIn(Schema):
+    percent: Decimal = Field(..., ge=0, le=100, max_digits=5, decimal_places=2)
+    note: str = Field("", max_length=500, pattern=NO_NUL, description="Why, for the head.")
+
+
+class ApprovalOut(Schema):
+    id: int
+    kind: str
+    status: str
+    client: ClientRefOut
+    deal_id: int | None
+    value: Decimal
+    previous_value: Decimal | None
+    note: str
+    requested_by: PersonRefOut
+    created_at: datetime
+    decided_by: PersonRefOut | None
+    decided_at: datetime | None
+    decision_note: str
+
+
+class DiscountOut(Schema):
+    applied: bool = Field(..., description="True: the deal has the discount now.")
+    deal: DealListOut
+    approval_request: ApprovalOut | None = Field(
+        None, description="Set when the discount waits for a head of sales."
+    )
+
+
+class DecideIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=500, pattern=NO_NUL)
 
 
 class ReassignIn(Schema):

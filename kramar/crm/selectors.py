@@ -22,7 +22,14 @@ from kramar.clients.models import Client
 from kramar.clients.selectors import clients_visible_to
 from kramar.core.errors import NotFoundError
 from kramar.crm.enums import CriterionKind, DealStatus, StageKind
-from kramar.crm.models import Activity, Deal, ExitCriterion, Pipeline, Stage
+from kramar.crm.models import (
+    Activity,
+    ApprovalRequest,
+    Deal,
+    ExitCriterion,
+    Pipeline,
+    Stage,
+)
 
 CoOwnership = Client.co_owners.through
 
@@ -232,3 +239,18 @@ def deal_needs_next_step(*, deal: Deal) -> bool:
     if deal.status != DealStatus.OPEN:
         return False
     return not Activity.objects.filter(deal=deal, completed_at__isnull=True).exists()
+
+
+def approvals_visible_to(*, viewer: User) -> QuerySet[ApprovalRequest]:
+    """Requests one asked for, those of the departments one heads, or all for roles that see
+    every deal (M15)."""
+    requests = ApprovalRequest.objects.select_related(
+        "client", "deal", "requested_by", "decided_by", "department"
+    )
+    if not is_active_staff(viewer):
+        return requests.none()
+    if viewer.is_superuser or viewer.has_perm("crm.view_all_deals"):
+        return requests
+    return requests.filter(
+        Q(requested_by=viewer) | Q(department__in=Department.objects.filter(heads=viewer))
+    )

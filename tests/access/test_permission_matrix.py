@@ -45,7 +45,13 @@ from kramar.catalog.tests.factories import first_variant, make_product
 from kramar.clients.services import client_assign_manager, client_delete, saved_view_save
 from kramar.clients.tests.factories import ClientFactory
 from kramar.crm.models import ActivityOutcome, LostReason, Pipeline, PlanTemplate
-from kramar.crm.services import activity_plan, deal_create, deal_delete, deal_update
+from kramar.crm.services import (
+    activity_plan,
+    deal_create,
+    deal_delete,
+    deal_set_discount,
+    deal_update,
+)
 from kramar.mail.services import mail_import
 from kramar.returns.services import return_request
 from kramar.returns.tests.support import delivered_order
@@ -102,6 +108,8 @@ RIGHTS: dict[str, set[str]] = {
     "token.use": STAFF,
     "audit.trail": {HEAD, CH, ADMIN},
     "audit.revert": {SM, HEAD, ADMIN},
+    "approval.view": {SM, HEAD, ADMIN},
+    "approval.decide": {HEAD, ADMIN},  # discounts above the limit (M15)
     "mail.view": {SM, HEAD, CH, MKT, AS, ACC, ADMIN},
     "mail.send": {SM, HEAD, AS, ADMIN},
     "shop": {"customer", *STAFF},  # anyone signed in keeps a cart and their own orders
@@ -140,6 +148,7 @@ SEES: dict[str, dict[str, set[str]]] = {
         HEAD: {"own", "dept"},
         **dict.fromkeys((CH, MKT, AS, ACC, SHOP, ADMIN), ALL),
     },
+    "approval": {HEAD: {"own", "dept"}, ADMIN: ALL},
     # a letter and its attachment follow their client.
     "mail": {SM: {"own"}, HEAD: {"own", "dept"}, CH: ALL, MKT: ALL, AS: ALL, ACC: ALL, ADMIN: ALL},
     # the bin: the head of the record's department (both sales departments' heads: own+dept
@@ -267,6 +276,17 @@ on_api(
     lambda w, r: {"manager_id": w.people[SM].pk},
 )
 on_api("GET", "/api/recycle-bin/deals", "deal.restore")
+on_api(
+    "POST", "/api/deals/{deal_id}/discount", "deal.change", "deal", lambda w, r: {"percent": "5"}
+)
+on_api("GET", "/api/approvals", "approval.view")
+on_api(
+    "POST",
+    "/api/approvals/{approval_id}/decide",
+    "approval.decide",
+    "approval",
+    lambda w, r: {"approve": True},
+)
 on_api("POST", "/api/deals/{deal_id}/restore", "deal.restore", "bin_deal")
 on_api(
     "POST",
@@ -478,6 +498,23 @@ on_office(
     lambda w, r: {"reason": w.lost_reason.pk},
 )
 on_office("deal-delete", "POST", "/office/deals/{deal_id}/delete/", "deal.delete", "deal")
+on_office(
+    "deal-discount",
+    "POST",
+    "/office/deals/{deal_id}/discount/",
+    "deal.change",
+    "deal",
+    lambda w, r: {"percent": "5"},
+)
+on_office("approvals", "GET", "/office/approvals/", "approval.view")
+on_office(
+    "approval-decide",
+    "POST",
+    "/office/approvals/{approval_id}/decide/",
+    "approval.decide",
+    "approval",
+    lambda w, r: {"decision": "approve"},
+)
 on_office("deal-restore", "POST", "/office/deals/{deal_id}/restore/", "deal.restore", "bin_deal")
 on_office(
     "activity-complete",
@@ -772,6 +809,8 @@ class World:
             self.ids["client"][rel] = {"client_id": client.pk}
             self.ids["mail"][rel] = {"mail_id": letter.pk, "attachment_id": attachment.pk}
             self.ids["deal"][rel] = {"deal_id": deal.pk}
+            asked = deal_set_discount(actor=manager, deal=deal, percent=50)
+            self.ids["approval"][rel] = {"approval_id": asked.pk}
             self.ids["history"][rel] = {"deal_id": deal.pk, "entry_id": entry.pk}
             self.ids["activity"][rel] = {"activity_id": activity.pk}
             self.ids["case"][rel] = {"case_id": case.pk}

@@ -8,6 +8,12 @@ from kramar.crm.services.activities import (
     activity_plan,
     plan_template_apply,
 )
+from kramar.crm.services.approvals import (
+    approval_applier_register,
+    approval_decide,
+    approval_request_open,
+    deal_set_discount,
+)
 from kramar.crm.services.deals import deal_create, deal_mark_lost, deal_move_stage
 from kramar.crm.services.records import (
     deal_delete,
@@ -22,6 +28,9 @@ __all__ = [
     "activity_complete",
     "activity_complete_with_next_step",
     "activity_plan",
+    "approval_applier_register",
+    "approval_decide",
+    "approval_request_open",
     "deal_create",
     "deal_delete",
     "deal_mark_lost",
@@ -29,6 +38,7 @@ __all__ = [
     "deal_reassign",
     "deal_require_change",
     "deal_restore",
+    "deal_set_discount",
     "deal_update",
     "plan_template_apply",
 ]

@@ -9,7 +9,7 @@ from kramar.accounts.selectors import user_roles
 from kramar.cases.models import ServiceCase
 from kramar.clients.models import Client, SavedView, TimelineEntry
 from kramar.clients.selectors import client_list
-from kramar.crm.models import Activity, Deal
+from kramar.crm.models import Activity, ApprovalRequest, Deal
 from kramar.mail.models import MailMessage, MailTemplate
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,7 @@ def wipe():
     ServiceCase.objects.all().delete()
     MailMessage.objects.all().delete()
     MailTemplate.objects.all().delete()
+    ApprovalRequest.objects.all().delete()
     Activity.objects.all().delete()
     Deal.objects.all().delete()
     Client.objects.update(company=None, merged_into=None)
@@ -131,3 +132,18 @@ def test_the_demo_shop_has_a_catalogue_stock_and_a_year_of_orders_m18():
     assert Order.objects.exclude(manager=None).exists()  # sales credited to managers
     assert Order.objects.values("delivery_region").distinct().count() > 5
     assert not Order.objects.filter(lines__isnull=True).exists()
+
+
+def test_the_demo_has_approvals_waiting_a_recycle_bin_and_an_audit_trail_issue_5():
+    from kramar.audit.models import AuditEntry
+    from kramar.crm.selectors import deals_in_recycle_bin
+
+    call_command("kramar_demo", scale="small", no_progress=True)
+    pending = ApprovalRequest.objects.filter(status="pending")
+    assert pending.exists()
+    head = User.objects.filter(groups__name=Role.HEAD_OF_SALES.value).first()
+    assert deals_in_recycle_bin(viewer=head).exists()
+    assert AuditEntry.objects.filter(model="crm.deal", action="soft_delete").exists()
+    assert AuditEntry.objects.filter(model="crm.deal", action="create").count() == (
+        Deal.objects.count()
+    )
