@@ -10,8 +10,8 @@ from kramar.audit.models import AuditEntry
 from kramar.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from kramar.crm.enums import ApprovalStatus
 from kramar.crm.models import ApprovalRequest
-from kramar.notifications.models import Notification
 from kramar.crm.services import approval_decide, deal_set_discount
+from kramar.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
