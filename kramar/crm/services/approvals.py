@@ -121,7 +121,13 @@ def deal_set_discount(
 
 
 def _apply_discount(actor: User, request: ApprovalRequest) -> None:
-    deal = Deal.objects.select_for_update().get(pk=request.deal_id)
+    deal = (
+        Deal.objects.select_for_update().filter(pk=request.deal_id).first()
+        if request.deal_id is not None
+        else None
+    )
+    if deal is None:
+        raise ApplicationError(CrmErrorCode.NO_APPLIER, _("The deal is gone."), status=409)
     deal.discount_percent = request.value
     deal.save(update_fields=["discount_percent", "updated_at"])
 
