@@ -115,7 +115,7 @@ def dunning_email(notice_id: int) -> str:
     """E-mail one dunning step's reminder, once (the notice row remembers it was sent)."""
     with transaction.atomic():
         notice = (
-            DunningNotice.objects.select_for_update()
+            DunningNotice.objects.select_for_update(of=("self",))
             .select_related("invoice__client")
             .filter(pk=notice_id)
             .first()

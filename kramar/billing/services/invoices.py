@@ -136,7 +136,7 @@ def invoice_create(
 def invoice_issue(*, actor: User | None, invoice: Invoice, today: date | None = None) -> Invoice:
     """Give a draft its number, issue date, due date and responsible manager; e-mail it."""
     invoice = (
-        Invoice.objects.select_for_update()
+        Invoice.objects.select_for_update(of=("self",))
         .select_related("client__company", "deal")
         .get(pk=invoice.pk)
     )

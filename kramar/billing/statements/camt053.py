@@ -66,7 +66,7 @@ def _entries(doc: _Doc, ntry: Element) -> list[Entry]:
     details = doc.all(ntry, "NtryDtls/TxDtls")
     party = "Dbtr" if credit == "CRDT" else "Cdtr"
     results = []
-    for index, tx in enumerate(details or [None]):  # type: ignore[list-item]
+    for index, tx in enumerate(details or [None]):
         tx_amount, tx_currency = amount, currency
         own = doc.find(tx, "Amt")
         if own is None:  # (an Element with no children is falsy: no "or" here)
