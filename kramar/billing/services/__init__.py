@@ -23,11 +23,17 @@ from kramar.billing.services.payments import (
     payment_record,
 )
 from kramar.billing.services.statements import (
+    MAX_BYTES,
     ImportResult,
     numbers_in,
     statement_import,
     statement_line_resolve,
 )
+
+
+def statements_max_bytes() -> int:
+    return MAX_BYTES
+
 
 __all__ = [
     "DunningRound",
@@ -54,5 +60,6 @@ __all__ = [
     "payment_record",
     "statement_import",
     "statement_line_resolve",
+    "statements_max_bytes",
     "terms_days",
 ]

@@ -2,12 +2,12 @@
 paid when the invoice is; a card order's payment becomes a billing payment; a cancelled order's
 unpaid invoice is cancelled. Orders never import billing: it listens (orders.hooks)."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.test import TestCase
+from django.utils import timezone
 
 from kramar.billing.enums import InvoiceStatus, PaymentSource
 from kramar.billing.models import IncomingPayment, Invoice
@@ -38,13 +38,13 @@ def test_a_bank_transfer_order_gets_an_invoice_and_is_paid_by_the_statement(acco
     invoice = Invoice.objects.get(order=order)
     assert invoice.status == InvoiceStatus.ISSUED and invoice.total == order.total
     assert invoice.due_date == invoice.issue_date  # prepayment
-    assert [line.description for line in invoice.lines.all()][0].startswith(
+    assert next(line.description for line in invoice.lines.all()).startswith(
         order.lines.first().product_name
     )
     assert any(m.attachments and m.to == [order.email] for m in mail.outbox)
     content = (
         "date,amount,currency,payer_name,purpose,reference\n"
-        f"{date.today():%Y-%m-%d},{order.total},UAH,Тарас,Оплата {invoice.number},T1\n"
+        f"{timezone.localdate():%Y-%m-%d},{order.total},UAH,Тарас,Оплата {invoice.number},T1\n"
     ).encode()
     with TestCase.captureOnCommitCallbacks(execute=True):
         statement_import(actor=accountant, file_name="s.csv", content=content)
