@@ -133,8 +133,11 @@ def invoice_create(
 
 
 @transaction.atomic
-def invoice_issue(*, actor: User | None, invoice: Invoice, today: date | None = None) -> Invoice:
-    """Give a draft its number, issue date, due date and responsible manager; e-mail it."""
+def invoice_issue(
+    *, actor: User | None, invoice: Invoice, today: date | None = None, notify: bool = True
+) -> Invoice:
+    """Give a draft its number, issue date, due date and responsible manager; e-mail it
+    (``notify=False`` sends nothing: the demo's history)."""
     invoice = (
         Invoice.objects.select_for_update(of=("self",))
         .select_related("client__company", "deal")
@@ -164,7 +167,7 @@ def invoice_issue(*, actor: User | None, invoice: Invoice, today: date | None = 
         contact=False,
     )
     invoice_refresh(invoice=invoice, today=day)
-    if invoice.email:
+    if invoice.email and notify:
         from kramar.billing.tasks import invoice_email
 
         invoice_id = invoice.pk
@@ -223,7 +226,9 @@ def _order_lines(order: Order) -> list[LineIn]:
     return lines
 
 
-def invoice_for_order(*, order: Order, today: date | None = None) -> Invoice | None:
+def invoice_for_order(
+    *, order: Order, today: date | None = None, notify: bool = True
+) -> Invoice | None:
     """Return the order's live invoice, issuing it first if it has none (bank transfer and card
     orders only; None for others and for a cancelled order without one). Safe to repeat."""
     existing = Invoice.objects.filter(order=order).exclude(status=InvoiceStatus.CANCELLED).first()
@@ -244,7 +249,7 @@ def invoice_for_order(*, order: Order, today: date | None = None) -> Invoice | N
                 source=InvoiceSource.ORDER,
                 order=order,
             )
-            return invoice_issue(actor=None, invoice=invoice, today=today)
+            return invoice_issue(actor=None, invoice=invoice, today=today, notify=notify)
     except IntegrityError:  # issued in parallel by another worker: that one stands
         return Invoice.objects.filter(order=order).exclude(status=InvoiceStatus.CANCELLED).first()
 
@@ -258,6 +263,7 @@ def invoice_from_deal(
     terms: PaymentTerms | str = PaymentTerms.NET_14,
     days: int | None = None,
     today: date | None = None,
+    notify: bool = True,
 ) -> Invoice:
     """Issue an invoice for a won deal (by default one line: the deal for its amount)."""
     deal = Deal.objects.select_related("client").get(pk=deal.pk)
@@ -272,7 +278,7 @@ def invoice_from_deal(
         source=InvoiceSource.DEAL, deal=deal,
         note=_("Deal: %(title)s") % {"title": deal.title},
     )  # fmt: skip
-    return invoice_issue(actor=actor, invoice=invoice, today=today)
+    return invoice_issue(actor=actor, invoice=invoice, today=today, notify=notify)
 
 
 # --- Cancel ---------------------------------------------------------------------------------
