@@ -36,7 +36,7 @@ from kramar.billing.services.invoices import INVOICED_METHODS
 from kramar.clients.models import Client
 from kramar.crm.enums import DealStatus
 from kramar.crm.models import Deal
-from kramar.orders.enums import OrderStatus
+from kramar.orders.enums import OrderStatus, PaymentMethod
 from kramar.orders.models import Order
 
 INVOICES_PER_MANAGER = {"small": 10, "medium": 30, "large": 60}
@@ -102,7 +102,7 @@ def seed(context: Any) -> list[tuple[str, str, str]]:
             book = InvoiceBook(context, manager, PROFILES[index % len(PROFILES)], today)
             book.write(clients, per_manager)
         context.progress(per_manager)
-    _shop_orders()
+    _shop_orders(context.rng_for("billing:orders"))
     overdue_mark(today=today)
     return []
 
@@ -175,7 +175,7 @@ class InvoiceBook:
         )  # fmt: skip
 
 
-def _shop_orders() -> None:
+def _shop_orders(rng: Any) -> None:
     """Invoice the shop's bank-transfer and card orders as the worker would, quietly."""
     orders = (
         Order.objects.filter(payment_method__in=INVOICED_METHODS)
@@ -187,8 +187,19 @@ def _shop_orders() -> None:
         invoice = invoice_for_order(
             order=order, today=timezone.localdate(order.placed_at), notify=False
         )
-        if invoice is not None and invoice.status != InvoiceStatus.CANCELLED:
-            card_payments_record(order=order)
+        if invoice is None or invoice.status == InvoiceStatus.CANCELLED:
+            continue
+        card_payments_record(order=order)
+        # The shop ships a transfer order once the money is there: its invoice was paid a few
+        # days after the order (which marks the order paid through orders' service).
+        moved_on = order.status != OrderStatus.NEW
+        if order.payment_method == PaymentMethod.BANK_TRANSFER and moved_on and invoice.is_open:
+            day = timezone.localdate(order.placed_at) + timedelta(days=rng.randint(0, 4))
+            payment_record(
+                actor=None, client=order.client, amount=invoice.balance,
+                received_on=min(day, timezone.localdate()), invoice=invoice,
+                source=PaymentSource.BANK, reference=f"Оплата за рахунком {invoice.number}",
+            )  # fmt: skip
     # A few limits so that the warnings show on the cards.
     for client in Client.objects.filter(invoices__status=InvoiceStatus.OVERDUE).distinct()[:5]:
         credit_limit_set(actor=None, client=client, amount=Decimal("20000.00"))
