@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,7 @@ from kramar.billing.models import (
 from kramar.clients.models import Client
 from kramar.clients.selectors import clients_visible_to
 from kramar.core.errors import NotFoundError
-from kramar.core.money import quantize
+from kramar.core.money import MoneyField, quantize
 
 VIEW = "billing.view_invoice"
 VIEW_ALL = "billing.view_all_invoices"
@@ -254,12 +254,36 @@ class CreditCheck:
 
 def credit_check(*, client: Client, adding: Decimal = ZERO) -> CreditCheck:
     """Return the client's debt against their credit limit if ``adding`` were owed too (the
-    warning at an order or a deal, M17)."""
-    limit = CreditLimit.objects.filter(client=client).values_list("amount", flat=True).first()
+    warning at an order or a deal, M17); one query, however many invoices and payments."""
+    money = MoneyField()
+    debt = (
+        Invoice.objects.filter(client=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .values("client")
+        .annotate(sum=Sum(F("total") - F("credited_amount") - F("paid_amount"), output_field=money))
+        .values("sum")
+    )
+    credit = (
+        IncomingPayment.objects.filter(client=OuterRef("pk"))
+        .values("client")
+        .annotate(sum=Sum(F("amount") - F("allocated_amount"), output_field=money))
+        .values("sum")
+    )
+    found = (
+        Client.objects.filter(pk=client.pk)
+        .annotate(
+            debt=Subquery(debt, output_field=money),
+            credit=Subquery(credit, output_field=money),
+            limit=Subquery(CreditLimit.objects.filter(client=OuterRef("pk")).values("amount")),
+        )
+        .values("debt", "credit", "limit")
+        .first()
+    )
+    row: dict[str, Any] = dict(found) if found else {}
+    limit = row.get("limit")
     return CreditCheck(
-        limit=limit,
-        debt=client_open_debt(client=client),
-        credit=client_credit(client=client),
+        limit=quantize(limit) if limit is not None else None,
+        debt=quantize(row.get("debt") or 0),
+        credit=quantize(row.get("credit") or 0),
         adding=quantize(adding),
     )
 

@@ -26,7 +26,7 @@ def order_sync(order_id: int) -> str:
     """Give a bank-transfer or card order its invoice, record its card payments, and cancel
     the unpaid invoice of a cancelled order. Safe to run any number of times."""
     from kramar.billing.services import card_payments_record, invoice_cancel, invoice_for_order
-    from kramar.orders.enums import OrderStatus
+    from kramar.orders.enums import OrderStatus, PaymentMethod
     from kramar.orders.models import Order
 
     order = (
@@ -44,8 +44,12 @@ def order_sync(order_id: int) -> str:
             invoice_cancel(actor=None, invoice=invoice, reason=f"order {order.number} cancelled")
             return "cancelled"
         return "order cancelled"
-    invoice = invoice_for_order(order=order)
+    # A transfer order needs its invoice to be paid against; a card order gets one when its
+    # payment succeeds (an abandoned card payment leaves no cancelled invoice behind).
+    if order.payment_method == PaymentMethod.BANK_TRANSFER:
+        invoice_for_order(order=order)
     paid = card_payments_record(order=order)
+    invoice = Invoice.objects.filter(order=order).exclude(status=InvoiceStatus.CANCELLED).first()
     return f"invoice {invoice.number if invoice else '-'}, {len(paid)} card payments"
 
 
@@ -53,13 +57,17 @@ def order_sync(order_id: int) -> str:
 def orders_reconcile() -> str:
     """Catch any recent order whose sync was missed (a worker that died between commit and
     enqueue): bank-transfer and card orders of the last 30 days without a live invoice."""
-    from kramar.billing.services.invoices import INVOICED_METHODS
-    from kramar.orders.enums import OrderStatus
+    from django.db.models import Q
+
+    from kramar.orders.enums import OrderStatus, PaymentMethod, PaymentStatus
     from kramar.orders.models import Order
 
     since = timezone.now() - timedelta(days=30)
+    wanted = Q(payment_method=PaymentMethod.BANK_TRANSFER) | Q(
+        payment_method=PaymentMethod.CARD, payment_status=PaymentStatus.PAID
+    )
     missing = (
-        Order.objects.filter(placed_at__gte=since, payment_method__in=INVOICED_METHODS)
+        Order.objects.filter(wanted, placed_at__gte=since)
         .exclude(status=OrderStatus.CANCELLED)
         .exclude(
             pk__in=Invoice.objects.filter(order__isnull=False)

@@ -239,4 +239,5 @@ def test_the_card_costs_the_same_queries_however_much_it_shows(
     html = page.content.decode()
     assert "Угода 24" in html and "Дзвінок 24" in html and "Нотатка 24" in html
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 26, counts
+    # 28: the card also shows the client's invoices and their debt, credit and limit (issue 7).
+    assert counts[1] <= 28, counts

@@ -249,7 +249,12 @@ def invoice_for_order(
                 source=InvoiceSource.ORDER,
                 order=order,
             )
-            return invoice_issue(actor=None, invoice=invoice, today=today, notify=notify)
+            # Only a transfer order's invoice is e-mailed: it is what the customer pays against;
+            # a card order is paid already and its invoice waits in the account.
+            transfer = order.payment_method == PaymentMethod.BANK_TRANSFER
+            return invoice_issue(
+                actor=None, invoice=invoice, today=today, notify=notify and transfer
+            )
     except IntegrityError:  # issued in parallel by another worker: that one stands
         return Invoice.objects.filter(order=order).exclude(status=InvoiceStatus.CANCELLED).first()
 

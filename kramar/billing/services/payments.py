@@ -42,7 +42,7 @@ def _check_amount(amount: Decimal, field: str = "amount") -> Decimal:
     return value
 
 
-def _check_payable(invoice: Invoice) -> None:
+def invoice_check_payable(invoice: Invoice) -> None:
     """Refuse money for an invoice that cannot take it (cancelled, draft, settled)."""
     if invoice.status == InvoiceStatus.CANCELLED:
         raise ApplicationError(
@@ -161,7 +161,7 @@ def payment_record(
                 BillingErrorCode.OTHER_CLIENT, _("That invoice is another client's."),
                 extra={"field": "invoice"},
             )  # fmt: skip
-        _check_payable(invoice)
+        invoice_check_payable(invoice)
         if amount > invoice.balance and not keep_excess_as_credit:
             raise ApplicationError(
                 BillingErrorCode.ABOVE_DEBT,
@@ -200,7 +200,7 @@ def payment_allocate(
             BillingErrorCode.OTHER_CLIENT, _("That invoice is another client's."),
             extra={"field": "invoice"},
         )  # fmt: skip
-    _check_payable(invoice)
+    invoice_check_payable(invoice)
     free = payment.unallocated
     if free <= 0:
         raise ApplicationError(
@@ -221,7 +221,7 @@ def client_credit_apply(*, actor: User | None, invoice: Invoice) -> Decimal:
     """Apply the client's credit (unallocated money, oldest first) to the invoice; return how
     much was applied."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    _check_payable(invoice)
+    invoice_check_payable(invoice)
     payments = IncomingPayment.objects.select_for_update().filter(client_id=invoice.client_id)
     applied = Decimal("0.00")
     for payment in payments.order_by("received_on", "id"):

@@ -28,7 +28,11 @@ from kramar.billing.enums import (
     PaymentSource,
 )
 from kramar.billing.models import Invoice, Statement, StatementLine
-from kramar.billing.services.payments import payment_record
+from kramar.billing.services.payments import (
+    invoice_check_payable,
+    payment_allocate,
+    payment_record,
+)
 from kramar.billing.statements import Entry, StatementError, parse
 from kramar.clients.models import Client
 from kramar.core.errors import ApplicationError
@@ -210,8 +214,6 @@ def _match(line: StatementLine, context: _MatchContext, actor: User | None) -> N
 def _pay(line: StatementLine, client: Client, invoices: list[Invoice], actor: User | None) -> None:
     """Record the line's money as the client's payment, applied to the invoices by due date;
     what is left is the client's credit."""
-    from kramar.billing.services.payments import payment_allocate
-
     invoices = sorted(invoices, key=lambda invoice: (invoice.due_date or date.max, invoice.pk))
     payment = payment_record(
         actor=actor, client=client, amount=line.amount, received_on=line.booked_on,
@@ -262,9 +264,7 @@ def statement_line_resolve(
             )
         if invoice is not None:
             invoice = Invoice.objects.select_related("client").get(pk=invoice.pk)
-            from kramar.billing.services.payments import _check_payable
-
-            _check_payable(invoice)
+            invoice_check_payable(invoice)
         payer = invoice.client if invoice is not None else client
         assert payer is not None  # noqa: S101  # one of the two was given (checked above)
         line.payment = payment_record(
