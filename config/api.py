@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from kramar.accounts.api import router as accounts_router
 from kramar.accounts.auth import API_AUTH
+from kramar.billing.api import router as billing_router
 from kramar.cart.api import router as cart_router
 from kramar.cases.api import router as cases_router
 from kramar.catalog.api import router as catalog_router
@@ -109,6 +110,7 @@ api.add_router("/", clients_router)
 api.add_router("/", crm_router)
 api.add_router("/", cases_router)
 api.add_router("/", mail_router)
+api.add_router("/", billing_router)
 api.add_router("/shop/", cart_router)
 api.add_router("/shop/", orders_router)
 api.add_router("/shop/", payments_router)

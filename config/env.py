@@ -75,6 +75,16 @@ class Env:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
+    def integers(self, name: str, default: list[int]) -> list[int]:
+        """Return a comma-separated list of whole numbers (e.g. "-3,1,7"), sorted, no repeats."""
+        value = self._raw(name)
+        if not value:
+            return sorted(set(default))
+        try:
+            return sorted({int(item) for item in value.split(",") if item.strip()})
+        except ValueError:
+            raise SettingsError(name, f"must be whole numbers with commas, got {value!r}") from None
+
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
         """Return one of the allowed words (case-insensitive), the default when unset."""
         value = (self._raw(name) or default).lower()

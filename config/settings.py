@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kramar.crm",
     "kramar.cases",
     "kramar.mail",
+    "kramar.billing",
     "kramar.storefront",
     "kramar.backoffice",
     "kramar.demo",
@@ -149,6 +150,10 @@ KRAMAR_DAILY_JOBS = {
     "crm-daily-digest": (
         "kramar.crm.tasks.daily_digest_round",
         env.clock("CRM_DIGEST_AT", "07:30"),
+    ),
+    "billing-daily-round": (
+        "kramar.billing.tasks.billing_daily_round",
+        env.clock("BILLING_DUNNING_AT", "08:00"),
     ),
 }
 # Background jobs every N seconds: name -> (task path, interval). Each runs once per interval
@@ -277,6 +282,16 @@ STRIPE_WEBHOOK_SECRET = env.secret(
 # How many days after the day of delivery a customer may ask to return goods (Ukraine's consumer
 # protection law gives 14 days for goods of proper quality).
 RETURN_DAYS = env.number("RETURN_DAYS", default=14, minimum=1)
+
+# --- Billing (docs/billing.md) -------------------------------------------------------------------
+# Reminder steps in days relative to an invoice's due date (negative: before it). Each step is
+# sent once; an overdue step also plans a follow-up call for the responsible manager (M13).
+BILLING_DUNNING_STEPS = env.integers("BILLING_DUNNING_STEPS", default=[-3, 1, 7, 14, 30])
+# The supplier printed on invoices.
+BILLING_SELLER_NAME = env.text("BILLING_SELLER_NAME", default="ТОВ «Крамар»")
+BILLING_SELLER_CODE = env.text("BILLING_SELLER_CODE", default="00000000")
+BILLING_SELLER_IBAN = env.text("BILLING_SELLER_IBAN", default="UA000000000000000000000000000")
+BILLING_SELLER_ADDRESS = env.text("BILLING_SELLER_ADDRESS", default="м. Київ")
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -39,6 +39,7 @@ from kramar.clients.services import (
 )
 from kramar.core.errors import ApplicationError
 from kramar.core.money import quantize
+from kramar.orders import hooks
 from kramar.orders.enums import (
     RESERVATION_TIME,
     DeliveryKind,
@@ -325,6 +326,7 @@ def _after_placing(order: Order, *, notify: bool) -> None:
     from kramar.orders.tasks import order_email, order_reservation_expire
 
     order_id, kind = order.pk, "placed"
+    hooks.order_listeners_notify(order_id=order_id, event=hooks.PLACED)
     if notify:
         transaction.on_commit(lambda: order_email.enqueue(order_id, kind))
     if order.reserved_until is not None:
@@ -369,6 +371,7 @@ def order_reservation_expire(*, order: Order, now: datetime | None = None) -> bo
     order.payment_status = PaymentStatus.EXPIRED
     order.save(update_fields=["status", "payment_status", "updated_at"])
     OrderEvent.objects.create(order=order, kind=OrderEventKind.RESERVATION_EXPIRED)
+    hooks.order_listeners_notify(order_id=order.pk, event=hooks.CANCELLED)
     return True
 
 
@@ -465,6 +468,7 @@ def _mark_paid(order: Order, *, now: datetime, provider: str, revived: bool) -> 
         details={"provider": provider},
     )
     _email_on_commit(order, "paid")
+    hooks.order_listeners_notify(order_id=order.pk, event=hooks.PAID)
 
 
 def _payment_unwanted(order: Order, reason: str, received: dict[str, str]) -> PaymentVerdict:
@@ -507,6 +511,7 @@ def order_payment_failed(*, order: Order, reason: str, provider: str = "") -> bo
             details=details,
             contact=False,
         )
+        hooks.order_listeners_notify(order_id=order.pk, event=hooks.CANCELLED)
     OrderEvent.objects.create(
         order=order, kind=OrderEventKind.PAYMENT_FAILED, details={**details, "released": waiting}
     )
@@ -552,6 +557,7 @@ def order_payment_refunded(
         details=details,
     )
     _email_on_commit(order, "refunded")
+    hooks.order_listeners_notify(order_id=order.pk, event=hooks.REFUNDED)
     return True
 
 
@@ -656,6 +662,7 @@ def order_advance(
         fields += ["payment_status", "paid_at"]
     if target == OrderStatus.CANCELLED:
         _release(order)
+        hooks.order_listeners_notify(order_id=order.pk, event=hooks.CANCELLED)
         if order.payment_status == PaymentStatus.AWAITING:
             order.payment_status = PaymentStatus.EXPIRED
             fields.append("payment_status")
@@ -721,4 +728,45 @@ def order_mark_returned(
         source=order,
         contact=False,
     )
+    return True
+
+
+@transaction.atomic
+def order_paid_by_transfer(
+    *, order: Order, amount: Decimal, paid_on_day: date, reference: str = ""
+) -> bool:
+    """Mark a bank-transfer order paid: its invoice is settled; True if that changed the order.
+
+    Billing calls it when the order's invoice is paid in full (a statement line, or by hand).
+    An order that is not waiting for a transfer (paid already, cancelled, another method) only
+    gets a note, so a late or repeated call never changes a settled order.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    details = {"amount": str(quantize(amount)), "paid_on": paid_on_day.isoformat(),
+               "reference": reference[:100]}  # fmt: skip
+    waiting = (
+        order.payment_method == PaymentMethod.BANK_TRANSFER
+        and order.payment_status == PaymentStatus.AWAITING
+        and order.status != OrderStatus.CANCELLED
+    )
+    if not waiting:
+        OrderEvent.objects.create(
+            order=order, kind=OrderEventKind.NOTE, details={**details, "payment": "transfer_noted"}
+        )
+        return False
+    order.payment_status = PaymentStatus.PAID
+    order.paid_at = timezone.now()
+    order.save(update_fields=["payment_status", "paid_at", "updated_at"])
+    OrderEvent.objects.create(
+        order=order, kind=OrderEventKind.PAID, details={**details, "method": "bank_transfer"}
+    )
+    timeline_record(
+        client=order.client,
+        kind=TimelineKind.PAYMENT,
+        summary=_("Order %(number)s paid by bank transfer: %(total)s UAH")
+        % {"number": order.number, "total": order.total},
+        source=order,
+        details=details,
+    )
+    _email_on_commit(order, "paid")
     return True

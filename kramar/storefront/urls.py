@@ -20,6 +20,12 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/orders/<str:token>/reorder/", account.reorder, name="reorder"),
     path("account/wishlist/", wishlist.wishlist, name="wishlist"),
+    path("account/invoices/<int:invoice_id>.pdf", account.invoice_document, name="invoice-pdf"),
+    path(
+        "account/invoices/<int:invoice_id>/credit-notes/<int:note_id>.pdf",
+        account.credit_note_document,
+        name="credit-note-pdf",
+    ),
     path("wishlist/<int:product_id>/", wishlist.wishlist_toggle, name="wishlist-toggle"),
     path("alerts/<int:variant_id>/", wishlist.stock_alert, name="stock-alert"),
     path("account/login/", account.ShopLoginView.as_view(), name="login"),

@@ -64,10 +64,24 @@ def test_the_same_seed_gives_the_same_people_and_another_seed_other_names():
 
 
 def wipe():
+    from kramar.billing.models import (
+        Allocation,
+        CreditNote,
+        IncomingPayment,
+        Invoice,
+        NumberCounter,
+        Statement,
+    )
     from kramar.cart.models import Cart
     from kramar.catalog.models import Product, ProductGroup
     from kramar.orders.models import Order
 
+    Allocation.objects.all().delete()
+    Statement.objects.all().delete()  # with its lines
+    CreditNote.objects.all().delete()
+    IncomingPayment.objects.all().delete()
+    Invoice.objects.all().delete()
+    NumberCounter.objects.all().delete()
     Order.objects.all().delete()
     Cart.objects.all().delete()
     Product.objects.all().delete()  # with its variants and stock

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kramar.billing.pdf import credit_note_pdf, invoice_pdf
+from kramar.billing.selectors import invoice_of_customer, invoices_of_customer
 from kramar.cart.services import cart_reorder
 from kramar.clients.services import shop_customer_register
 from kramar.core.errors import ApplicationError
@@ -87,8 +89,32 @@ def account(request: HttpRequest) -> HttpResponse:
         "addresses": delivery_addresses_of(user=request.user),
         "returnable": orders_returnable(user=request.user),
         "returns": returns_of_customer(user=request.user)[:50],
+        "invoices": invoices_of_customer(user=request.user).prefetch_related("credit_notes")[:100],
     }
     return render(request, "storefront/account/home.html", context)
+
+
+def invoice_document(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The customer's own invoice as PDF; anyone else's is "not found"."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), "storefront:login")
+    invoice = invoice_of_customer(user=request.user, pk=invoice_id)
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response
+
+
+def credit_note_document(request: HttpRequest, invoice_id: int, note_id: int) -> HttpResponse:
+    """A credit note of the customer's own invoice as PDF."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), "storefront:login")
+    invoice = invoice_of_customer(user=request.user, pk=invoice_id)
+    note = invoice.credit_notes.filter(pk=note_id).first()
+    if note is None:
+        raise Http404
+    response = HttpResponse(credit_note_pdf(note), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{note.number}.pdf"'
+    return response
 
 
 @require_POST
