@@ -66,6 +66,13 @@ AUDITED: list[Audited] = [
     Audited("returns.GoodsReturn", exclude=STAMPS | {"refund_key"}),
     Audited("returns.ReturnLine"),
     Audited("mail.MailTemplate"),
+    Audited("billing.Invoice", exclude=STAMPS),
+    Audited("billing.InvoiceLine"),
+    Audited("billing.CreditNote", exclude=STAMPS),
+    Audited("billing.CreditNoteLine"),
+    Audited("billing.IncomingPayment", exclude=STAMPS),
+    Audited("billing.Allocation"),
+    Audited("billing.CreditLimit"),
 ]
 
 NOT_AUDITED: dict[str, str] = {
@@ -104,6 +111,10 @@ NOT_AUDITED: dict[str, str] = {
     "crm.PlanTemplateStep": "set-up kept by administrators",
     "crm.DealStageChange": "the deal's own stage history",
     "cases.CaseEvent": "the case's own history",
+    "billing.NumberCounter": "the gapless numbering's counters; each number is on its invoice",
+    "billing.Statement": "a bank statement file as received; its payments are audited",
+    "billing.StatementLine": "a statement's raw lines; matching writes audited payments",
+    "billing.DunningNotice": "a reminder sent once per step, itself a record of the e-mail",
     "mail.MailMessage": "a letter is itself the record of a contact, on the client's timeline",
     "mail.MailAttachment": "part of its letter",
     "mail.MailboxCursor": "technical: how far the mailbox was read",

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kramar.accounts.models import Department
+from kramar.audit.capture import AuditedManager
 from kramar.billing.enums import (
     InvoiceSource,
     InvoiceStatus,
@@ -123,6 +124,8 @@ class Invoice(TimeStampedModel):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         ordering = ["-issue_date", "-id"]
         verbose_name = _("invoice")
@@ -191,6 +194,8 @@ class InvoiceLine(models.Model):
     total = MoneyField(_("total"))
     vat_amount = MoneyField(_("VAT"))
 
+    objects = AuditedManager()
+
     class Meta:
         ordering = ["invoice", "position", "id"]
         verbose_name = _("invoice line")
@@ -225,6 +230,8 @@ class CreditNote(TimeStampedModel):
         null=True, blank=True,
     )  # fmt: skip
 
+    objects = AuditedManager()
+
     class Meta:
         ordering = ["-issue_date", "-id"]
         verbose_name = _("credit note")
@@ -250,6 +257,8 @@ class CreditNoteLine(models.Model):
     vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2)
     total = MoneyField(_("total"))
     vat_amount = MoneyField(_("VAT"))
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["credit_note", "id"]
@@ -309,6 +318,8 @@ class IncomingPayment(TimeStampedModel):
         null=True, blank=True,
     )  # fmt: skip
 
+    objects = AuditedManager()
+
     class Meta:
         ordering = ["-received_on", "-id"]
         verbose_name = _("incoming payment")
@@ -353,6 +364,8 @@ class Allocation(models.Model):
         CreditNote, verbose_name=_("credit note"), related_name="releases",
         on_delete=models.PROTECT, null=True, blank=True,
     )  # fmt: skip
+
+    objects = AuditedManager()
 
     class Meta:
         ordering = ["paid_on", "id"]
@@ -448,6 +461,8 @@ class CreditLimit(models.Model):
         null=True, blank=True,
     )  # fmt: skip
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("credit limit")

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 
@@ -37,6 +38,14 @@ from kramar.accounts.services import api_token_create
 from kramar.accounts.tests.factories import CustomerFactory, DepartmentFactory
 from kramar.audit import context
 from kramar.audit.models import AuditEntry
+from kramar.billing.services import (
+    credit_note_issue,
+    invoice_create,
+    invoice_issue,
+    payment_record,
+    statement_import,
+)
+from kramar.billing.services.lines import LineIn
 from kramar.cart.services import cart_add, cart_open
 from kramar.cases.services import case_open
 from kramar.catalog.models import ProductImport
@@ -110,6 +119,17 @@ RIGHTS: dict[str, set[str]] = {
     "audit.revert": {SM, HEAD, ADMIN},
     "approval.view": {SM, HEAD, ADMIN},
     "approval.decide": {HEAD, ADMIN},  # discounts above the limit (M15)
+    # billing (issue 7): the accountant keeps the money; sales read their clients' invoices.
+    "invoice.view": {SM, HEAD, CH, ACC, ADMIN},
+    "invoice.change": {ACC, ADMIN},
+    "invoice.from_deal": {SM, HEAD, ACC, ADMIN},
+    "payment.view": {CH, ACC, ADMIN},
+    "payment.add": {ACC, ADMIN},
+    "statement.import": {ACC, ADMIN},
+    "statement.resolve": {ACC, ADMIN},
+    "debtors": {SM, HEAD, CH, ACC, ADMIN},
+    "creditlimit.view": {SM, HEAD, CH, ACC, ADMIN},
+    "creditlimit.change": {ACC, ADMIN},
     "mail.view": {SM, HEAD, CH, MKT, AS, ACC, ADMIN},
     "mail.send": {SM, HEAD, AS, ADMIN},
     "shop": {"customer", *STAFF},  # anyone signed in keeps a cart and their own orders
@@ -149,6 +169,7 @@ SEES: dict[str, dict[str, set[str]]] = {
         **dict.fromkeys((CH, MKT, AS, ACC, SHOP, ADMIN), ALL),
     },
     "approval": {HEAD: {"own", "dept"}, ADMIN: ALL},
+    "invoice": {SM: {"own"}, HEAD: {"own", "dept"}, CH: ALL, ACC: ALL, ADMIN: ALL},
     # a letter and its attachment follow their client.
     "mail": {SM: {"own"}, HEAD: {"own", "dept"}, CH: ALL, MKT: ALL, AS: ALL, ACC: ALL, ADMIN: ALL},
     # the bin: the head of the record's department (both sales departments' heads: own+dept
@@ -172,6 +193,10 @@ class E:
     need: str
     record: str | None = None
     body: Callable[[Any, str], dict[str, Any]] | None = None
+    # Set where the endpoint loads the record before it checks the action (billing): a role
+    # with ``view`` then hears 404 for a record it cannot see even if it may not act on it.
+    # Both orders keep a record's existence hidden from whoever may not see it.
+    view: str | None = None
 
     @property
     def relations(self) -> tuple[str, ...]:
@@ -186,12 +211,12 @@ API: dict[str, E] = {}
 OFFICE: dict[str, E] = {}
 
 
-def on_api(method: str, path: str, need: str, record: str | None = None, body=None) -> None:
-    API[f"{method} {path}"] = E(method, path, need, record, body)
+def on_api(method: str, path: str, need: str, record=None, body=None, view=None) -> None:
+    API[f"{method} {path}"] = E(method, path, need, record, body, view)
 
 
-def on_office(name: str, method: str, path: str, need: str, record: str | None = None, body=None):
-    OFFICE[f"{name} {method}"] = E(method, path, need, record, body)
+def on_office(name: str, method: str, path: str, need: str, record=None, body=None, view=None):
+    OFFICE[f"{name} {method}"] = E(method, path, need, record, body, view)
 
 
 # --- The API -------------------------------------------------------------------------------------
@@ -388,6 +413,95 @@ on_api(
     "mail.send",
     "client",
     lambda w, r: {"client_id": w.pk("client", r), "to": w.emails[r], "subject": "x", "body": "y"},
+)
+
+INV = {"view": "invoice.view", "record": "invoice"}
+on_api("GET", "/api/invoices", "invoice.view")
+on_api(
+    "POST",
+    "/api/invoices",
+    "invoice.change",
+    body=lambda w, r: {
+        "client_id": w.pk("client", "own"),
+        "lines": [{"description": "x", "quantity": "1", "unit_price": "10"}],
+    },
+)
+on_api("GET", "/api/invoices/{invoice_id}", "invoice.view", "invoice")
+on_api("POST", "/api/invoices/{invoice_id}/issue", "invoice.change", **INV)
+on_api(
+    "POST",
+    "/api/invoices/{invoice_id}/cancel",
+    "invoice.change",
+    body=lambda w, r: {"reason": "x"},
+    **INV,
+)
+on_api(
+    "POST",
+    "/api/invoices/{invoice_id}/credit-notes",
+    "invoice.change",
+    body=lambda w, r: {"reason": "x", "amount": "1"},
+    **INV,
+)
+on_api("POST", "/api/invoices/{invoice_id}/apply-credit", "payment.add", **INV)
+on_api(
+    "POST",
+    "/api/deals/{deal_id}/invoice",
+    "invoice.from_deal",
+    "deal",
+    lambda w, r: {},
+    view="deal.view",
+)
+on_api("GET", "/api/payments", "payment.view")
+on_api(
+    "POST",
+    "/api/payments",
+    "payment.add",
+    body=lambda w, r: {
+        "client_id": w.pk("client", "own"),
+        "amount": "1",
+        "received_on": "2026-11-01",
+    },
+)
+on_api("GET", "/api/payments/{payment_id}", "payment.view", "payment")
+on_api(
+    "POST",
+    "/api/payments/{payment_id}/allocations",
+    "payment.add",
+    "payment",
+    lambda w, r: {"invoice_id": w.pk("invoice", "own")},
+    view="payment.view",
+)
+on_api(
+    "POST",
+    "/api/statements",
+    "statement.import",
+    body=lambda w, r: {"file": b"date;amount;currency;payer_name;purpose\n"},
+)
+on_api("GET", "/api/statements/{statement_id}", "payment.view", "statement")
+on_api("GET", "/api/statement-lines", "payment.view")
+on_api(
+    "POST",
+    "/api/statement-lines/{line_id}/resolve",
+    "statement.resolve",
+    "statement",
+    lambda w, r: {"ignore": True},
+    view="payment.view",
+)
+on_api("GET", "/api/debtors", "debtors")
+on_api(
+    "GET",
+    "/api/clients/{client_id}/credit",
+    "creditlimit.view",
+    "client",
+    view="client.view",
+)
+on_api(
+    "PUT",
+    "/api/clients/{client_id}/credit-limit",
+    "creditlimit.change",
+    "client",
+    lambda w, r: {"amount": "1000"},
+    view="client.view",
 )
 
 # The public catalogue answers everyone, signed in or not.
@@ -687,6 +801,71 @@ on_office(
     lambda w, r: {"field": "title"},
 )
 on_office("audit-trail", "GET", "/office/audit/", "audit.trail")
+on_office("invoice-list", "GET", "/office/invoices/", "invoice.view")
+on_office("invoice-detail", "GET", "/office/invoices/{invoice_id}/", "invoice.view", "invoice")
+on_office("invoice-pdf", "GET", "/office/invoices/{invoice_id}/pdf/", "invoice.view", "invoice")
+on_office("invoice-issue", "POST", "/office/invoices/{invoice_id}/issue/", "invoice.change", **INV)
+on_office(
+    "invoice-cancel",
+    "POST",
+    "/office/invoices/{invoice_id}/cancel/",
+    "invoice.change",
+    body=lambda w, r: {"reason": "x"},
+    **INV,
+)
+on_office(
+    "credit-note-create",
+    "POST",
+    "/office/invoices/{invoice_id}/credit-notes/",
+    "invoice.change",
+    body=lambda w, r: {"reason": "x", "amount": "1"},
+    **INV,
+)
+on_office(
+    "invoice-pay",
+    "POST",
+    "/office/invoices/{invoice_id}/payments/",
+    "payment.add",
+    body=lambda w, r: {"amount": "1", "received_on": "2026-11-01"},
+    **INV,
+)
+on_office(
+    "credit-apply", "POST", "/office/invoices/{invoice_id}/apply-credit/", "payment.add", **INV
+)
+on_office(
+    "credit-note-pdf", "GET", "/office/credit-notes/{note_id}/pdf/", "invoice.view", "invoice"
+)
+on_office(
+    "invoice-create", "GET", "/office/clients/{client_id}/invoices/new/", "invoice.change", "client"
+)
+on_office(
+    "credit-limit",
+    "POST",
+    "/office/clients/{client_id}/credit-limit/",
+    "creditlimit.change",
+    "client",
+    lambda w, r: {"limit": "1000"},
+)
+on_office(
+    "deal-invoice",
+    "POST",
+    "/office/deals/{deal_id}/invoice/",
+    "invoice.from_deal",
+    "deal",
+    lambda w, r: {},
+    view="deal.view",
+)
+on_office("payments", "GET", "/office/payments/", "payment.view")
+on_office("statement-upload", "POST", "/office/payments/statements/", "statement.import")
+on_office(
+    "line-resolve",
+    "POST",
+    "/office/payments/lines/{line_id}/resolve/",
+    "statement.resolve",
+    "statement",
+    lambda w, r: {"action": "ignore"},
+)
+on_office("debtors", "GET", "/office/debtors/", "debtors")
 on_office("mail-compose", "GET", "/office/clients/{client_id}/mail/new/", "mail.send", "client")
 on_office(
     "mail-compose",
@@ -807,6 +986,18 @@ class World:
             )
             deal_delete(actor=manager, deal=gone_deal)
             self.ids["client"][rel] = {"client_id": client.pk}
+            invoice = invoice_create(
+                actor=None,
+                client=client,
+                lines=[
+                    LineIn(description="Лампи", quantity=Decimal("2"), unit_price=Decimal("500"))
+                ],
+            )
+            invoice = invoice_issue(actor=None, invoice=invoice, notify=False)
+            note = credit_note_issue(
+                actor=None, invoice=invoice, reason="знижка", amount=Decimal("1")
+            )
+            self.ids["invoice"][rel] = {"invoice_id": invoice.pk, "note_id": note.pk}
             self.ids["mail"][rel] = {"mail_id": letter.pk, "attachment_id": attachment.pk}
             self.ids["deal"][rel] = {"deal_id": deal.pk}
             asked = deal_set_discount(actor=manager, deal=deal, percent=50)
@@ -819,6 +1010,22 @@ class World:
             self.ids["shop_order"][rel] = {"number": order.number}
             self.ids["bin_client"][rel] = {"client_id": gone_client.pk}
             self.ids["bin_deal"][rel] = {"deal_id": gone_deal.pk}
+        payment = payment_record(
+            actor=None,
+            client=client,
+            amount=Decimal("5"),
+            received_on=now.date(),
+            keep_excess_as_credit=True,
+        )
+        self.ids["payment"] = {"any": {"payment_id": payment.pk}}
+        statement = statement_import(
+            actor=None,
+            file_name="bank.csv",
+            content="date;amount;currency;payer_name;purpose;reference\n"
+            "2026-11-02;77.00;UAH;Хтось;Без призначення;M-1\n".encode(),
+        ).statement
+        line = statement.lines.get()
+        self.ids["statement"] = {"any": {"statement_id": statement.pk, "line_id": line.pk}}
         for person in self.people.values():  # everyone's cart holds the lamp (PUT changes it)
             cart_add(cart=cart_open(user=person, token=None), variant=self.variant, quantity=1)
         token, _raw = api_token_create(user=self.people[SM], name="mine")
@@ -837,11 +1044,15 @@ def expected(role: str, endpoint: E, rel: str, *, page: bool) -> int | str:
     """The answer the rules of issue 5 give: 401/302, 403, 404, or "ok" (the gate passes)."""
     if role == "anonymous":
         return 302 if page else 401
+    hidden = endpoint.record in SEES and rel not in SEES[endpoint.record].get(role, set())
+    if endpoint.view is not None:
+        if role not in RIGHTS[endpoint.view]:
+            return 403
+        if hidden:
+            return 404
     if role not in RIGHTS[endpoint.need]:
         return 403
-    if endpoint.record in SEES and rel not in SEES[endpoint.record].get(role, set()):
-        return 404
-    return "ok"
+    return 404 if hidden else "ok"
 
 
 class _Undo(Exception):
@@ -857,6 +1068,9 @@ def _ask(browser: HttpClient, endpoint: E, url: str, body: dict[str, Any] | None
                 response = getattr(browser, method)(url, body or {})
             elif method in ("get", "delete"):
                 response = getattr(browser, method)(url)
+            elif body and isinstance(body.get("file"), bytes):  # an upload
+                upload = SimpleUploadedFile("statement.csv", body["file"], content_type="text/csv")
+                response = browser.post(url, {"file": upload})
             else:
                 response = getattr(browser, method)(
                     url, json.dumps(body or {}), content_type="application/json"
