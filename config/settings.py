@@ -14,7 +14,8 @@ from typing import Any
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import Env
+from config.env import Env, SettingsError
+from kramar.accounts.enums import Role
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kramar.audit.context.AuditOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the session, the user and messages: it may sign out a session that skipped the code.
+    "kramar.accounts.sign_in.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kramar.core.middleware.ApiMethodNotAllowedMiddleware",
@@ -195,6 +198,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# The optional TOTP second factor of staff (docs/sign-in.md). Wrong codes are throttled with the
+# same numbers as wrong passwords (LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES), per person.
+STAFF_TOTP_REQUIRED_ROLES = env.items("STAFF_TOTP_REQUIRED_ROLES", default=[])
+_unknown_roles = sorted(set(STAFF_TOTP_REQUIRED_ROLES) - {role.value for role in Role})
+if _unknown_roles:
+    raise SettingsError(
+        "STAFF_TOTP_REQUIRED_ROLES",
+        f"unknown role(s) {', '.join(_unknown_roles)}; use {', '.join(r.value for r in Role)}",
+    )
+TOTP_ISSUER = env.text("TOTP_ISSUER", default="Kramar")
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND_PATH = env.text(

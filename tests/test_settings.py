@@ -60,6 +60,10 @@ def manage_check(**env_vars: str) -> subprocess.CompletedProcess:
         ),
         ({"DEBUG": "true", "LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT"),
         ({"DEBUG": "true", "CRM_DIGEST_AT": "25:99"}, "CRM_DIGEST_AT"),
+        (
+            {"DEBUG": "true", "STAFF_TOTP_REQUIRED_ROLES": "administrator,boss"},
+            "STAFF_TOTP_REQUIRED_ROLES",
+        ),
         ({"DEBUG": "true", "PAYMENT_PROVIDER": "paypal"}, "PAYMENT_PROVIDER"),
         ({"DEBUG": "true", "PAYMENT_PROVIDER": "stripe"}, "STRIPE_SECRET_KEY"),
         (

@@ -34,3 +34,16 @@ class AccountsErrorCode(models.TextChoices):
     TOKEN_NOT_FOUND = "accounts.token_not_found"  # nosec B105
     TOKEN_LIMIT = "accounts.token_limit"  # nosec B105
     DEPARTMENT_CODE_TAKEN = "accounts.department_code_taken"
+    TOTP_ALREADY_ENABLED = "accounts.totp_already_enabled"
+    TOTP_NOT_ENABLED = "accounts.totp_not_enabled"
+    TOTP_NOT_STARTED = "accounts.totp_not_started"
+    CODE_WRONG = "accounts.code_wrong"
+    CODE_REUSED = "accounts.code_reused"
+    CODE_LOCKED = "accounts.code_locked"
+
+
+class SecondFactor(models.TextChoices):
+    """What stood in for the authenticator app at a sign-in, a disable or a renewal."""
+
+    TOTP = "totp", _("code from the authenticator app")
+    RECOVERY_CODE = "recovery_code", _("recovery code")

@@ -82,6 +82,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
     )
     language = models.CharField(_("language"), max_length=8, default="uk")
+    # Kept by the TOTP services together with the TotpDevice row: the session check reads it
+    # from the user row it loads anyway, so a request costs no query more (docs/sign-in.md).
+    totp_enabled = models.BooleanField(
+        _("sign-in code required"),
+        default=False,
+        editable=False,
+        help_text=_("Signs in with a code from an authenticator app after the password."),
+    )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
@@ -149,3 +157,57 @@ class ApiToken(models.Model):
     def is_usable(self, *, now: Any = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class TotpDevice(models.Model):
+    """A staff member's authenticator app (RFC 6238): the shared secret, encrypted at rest.
+
+    The row exists from the start of enrolment; ``confirmed_at`` is set by the first correct
+    code, and only then does sign-in ask for codes. ``last_used_step`` is the time step of the
+    last accepted code, so that a code cannot be used twice (replay); ``failed_attempts`` and
+    ``locked_until`` throttle guessing.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), related_name="totp_device", on_delete=models.CASCADE
+    )
+    secret = models.CharField(_("secret (encrypted)"), max_length=255)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(_("last accepted time step"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong codes in a row"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    objects = AuditedManager()
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    def __str__(self) -> str:
+        # No query for the user: the audit trail names the record with this text.
+        return f"authenticator app of user #{self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator app; only its SHA-256 is stored."""
+
+    device = models.ForeignKey(
+        TotpDevice,
+        verbose_name=_("authenticator app"),
+        related_name="recovery_codes",
+        on_delete=models.CASCADE,
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    objects = AuditedManager()
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"recovery code #{self.pk}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 
+from kramar.accounts import totp
 from kramar.accounts.enums import Role
-from kramar.accounts.models import ApiToken, Department, User
+from kramar.accounts.models import ApiToken, Department, RecoveryCode, TotpDevice, User
 
 
 def is_active_staff(user: object) -> bool:
@@ -64,3 +66,39 @@ def staff_list(*, viewer: User) -> QuerySet[User]:
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:
     """Return the user's own tokens, newest first (revoked ones too, for the record)."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+# --- The second factor ------------------------------------------------------------------------
+
+
+def totp_device_of(*, user: User) -> TotpDevice | None:
+    """Return the person's authenticator app, confirmed or still being set up, or None."""
+    return TotpDevice.objects.filter(user=user).first()
+
+
+def totp_enrolment_secret(*, user: User) -> str | None:
+    """Return the secret of a set-up not yet confirmed (shown until its first code), else None.
+
+    Once confirmed, the secret is never shown again: this returns None.
+    """
+    device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=True).first()
+    return totp.decrypt_secret(device.secret) if device is not None else None
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return RecoveryCode.objects.filter(
+        device__user=user, device__confirmed_at__isnull=False, used_at__isnull=True
+    ).count()
+
+
+def totp_required_for(user: User) -> bool:
+    """Return whether the person's role obliges them to sign in with codes and they do not yet.
+
+    ``STAFF_TOTP_REQUIRED_ROLES`` names the roles; empty (the default) obliges nobody.
+    """
+    required = settings.STAFF_TOTP_REQUIRED_ROLES
+    if not required or user.totp_enabled or not is_active_staff(user):
+        return False
+    if user.is_superuser and Role.ADMINISTRATOR.value in required:
+        return True  # a superuser is an administrator whatever their groups
+    return user.groups.filter(name__in=required).exists()

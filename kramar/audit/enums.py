@@ -11,6 +11,7 @@ class AuditAction(models.TextChoices):
     REVERT = "revert", _("change reverted")
     SIGN_IN = "sign_in", _("signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("failed to sign in")
+    SIGN_IN_CODE_FAILED = "sign_in_code_failed", _("entered a wrong sign-in code")
     SIGN_OUT = "sign_out", _("signed out")
 
 

@@ -16,6 +16,15 @@ AUDITED: list[Audited] = [
     Audited(
         "accounts.ApiToken", secret=frozenset({"token_hash"}), exclude=frozenset({"last_used_at"})
     ),
+    # Switching codes on (confirmed_at) and off (the delete), and lock-outs (locked_until); each
+    # accepted code is the sign-in row, each refused one a sign_in_code_failed row.
+    Audited(
+        "accounts.TotpDevice",
+        secret=frozenset({"secret"}),
+        exclude=frozenset({"last_used_step", "failed_attempts"}),
+    ),
+    # Made (ten at a time), used (used_at) and replaced (deleted): never the code itself.
+    Audited("accounts.RecoveryCode", secret=frozenset({"code_hash"})),
     Audited(
         "clients.Client",
         exclude=STAMPS | {"name_key", "search_text", "last_contact_at"},

@@ -28,7 +28,9 @@ def _write(request: HttpRequest | None, action: str, user: Any, changes: dict[st
 
 
 def _signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    _write(request, AuditAction.SIGN_IN, user, {})
+    # A sign-in that passed the second factor says which one (docs/sign-in.md).
+    factor = getattr(request, "kramar_second_factor", "")
+    _write(request, AuditAction.SIGN_IN, user, {"second_factor": [None, factor]} if factor else {})
 
 
 def _signed_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -42,6 +44,17 @@ def _failed(
     # Only the name tried is kept; the password never is.
     tried = str(credentials.get("username") or credentials.get("email") or "")[:254]
     _write(request, AuditAction.SIGN_IN_FAILED, None, {"username": [None, tried]})
+
+
+def second_factor_failed(*, user: Any, reason: str) -> None:
+    """Record a refused sign-in code (wrong, reused, or tried while locked) of a known person.
+
+    Called by the accounts services inside the transaction that counts the failure, so the row
+    stays even though the operation itself is refused; the request is the current origin's.
+    """
+    _write(
+        context.current().request, AuditAction.SIGN_IN_CODE_FAILED, user, {"reason": [None, reason]}
+    )
 
 
 def connect() -> None:

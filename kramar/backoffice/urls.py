@@ -17,6 +17,7 @@ from kramar.backoffice.views import (
     orders,
     people,
     recycle_bin,
+    security,
 )
 from kramar.backoffice.views import returns as return_pages
 
@@ -136,6 +137,16 @@ urlpatterns = [
     path("notifications/badge/", notifications.badge, name="notifications-badge"),
     path("notifications/read/", notifications.mark_read, name="notifications-read"),
     path("login/", people.OfficeLoginView.as_view(), name="login"),
+    path("login/code/", security.sign_in_code, name="sign-in-code"),
+    path("security/", security.security, name="security"),
+    path("security/set-up/", security.security_enrol, name="security-enrol"),
+    path("security/confirm/", security.security_confirm, name="security-confirm"),
+    path(
+        "security/recovery-codes/",
+        security.security_recovery_codes,
+        name="security-recovery-codes",
+    ),
+    path("security/switch-off/", security.security_disable, name="security-disable"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

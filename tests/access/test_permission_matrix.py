@@ -520,6 +520,21 @@ on_office("roles", "GET", "/office/roles/", "staff.view")
 on_office("tokens", "GET", "/office/tokens/", "token.use")
 on_office("tokens", "POST", "/office/tokens/", "token.use", body=lambda w, r: {"name": "m"})
 on_office("token-revoke", "POST", "/office/tokens/{token_id}/revoke/", "token.use", "mine")
+# Each person's own sign-in codes: every staff member, only their own (no record in the URL).
+on_office("security", "GET", "/office/security/", "office")
+on_office("security-enrol", "POST", "/office/security/set-up/", "office")
+CODE = {"code": "000000"}
+on_office("security-confirm", "POST", "/office/security/confirm/", "office", body=lambda w, r: CODE)
+on_office(
+    "security-recovery-codes",
+    "POST",
+    "/office/security/recovery-codes/",
+    "office",
+    body=lambda w, r: CODE,
+)
+on_office(
+    "security-disable", "POST", "/office/security/switch-off/", "office", body=lambda w, r: CODE
+)
 on_office("client-list", "GET", "/office/clients/", "client.view")
 on_office("client-create", "GET", "/office/clients/new/", "client.add")
 on_office("client-export", "GET", "/office/clients/export.csv", "client.view")
@@ -883,6 +898,7 @@ on_office("recycle-bin", "GET", "/office/recycle-bin/", "client.restore")
 
 NOT_BUSINESS_DATA = {
     "login": "signing in",
+    "sign-in-code": "the second step of signing in (tested in test_security_pages.py)",
     "logout": "signing out",
     "password_reset": "the password reset (tested in test_password_reset_smtp.py)",
     "password_reset_done": "the password reset",

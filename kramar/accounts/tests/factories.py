@@ -46,3 +46,24 @@ class CustomerFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **kwargs):
         return customer_register(**kwargs)
+
+
+def enable_totp(user: User, *, at=None) -> tuple[str, list[str]]:
+    """Switch sign-in codes on for ``user`` as the set-up page does; return (secret, codes).
+
+    The set-up is confirmed with the code of a minute before ``at`` (now), so that the code of
+    the current step is still unused and signs in.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kramar.accounts import selectors, totp
+    from kramar.accounts.services import totp_enrol_begin, totp_enrol_confirm
+
+    earlier = (at or timezone.now()) - timedelta(minutes=1)
+    totp_enrol_begin(user=user)
+    secret = selectors.totp_enrolment_secret(user=user)
+    codes = totp_enrol_confirm(user=user, code=totp.code_at(secret, earlier), now=earlier)
+    user.refresh_from_db()
+    return secret, codes

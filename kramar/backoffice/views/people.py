@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,14 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kramar.accounts import selectors, services
+from kramar.accounts.sign_in import SecondFactorLoginMixin
 from kramar.accounts.views import set_language_cookie
 from kramar.backoffice.decorators import office_view
 from kramar.backoffice.forms import ApiTokenForm, OfficeAuthenticationForm
 from kramar.core.errors import ApplicationError, NotFoundError
 
 
-class OfficeLoginView(LoginView):
-    """Sign-in to the back office, opening in the language the person chose last time."""
+class OfficeLoginView(SecondFactorLoginMixin):
+    """Sign-in to the back office, opening in the language the person chose last time.
+
+    Staff with sign-in codes go on to the code step (``security.sign_in_code``) instead.
+    """
 
     authentication_form = OfficeAuthenticationForm
     redirect_authenticated_user = True

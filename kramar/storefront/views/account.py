@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
+from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kramar.accounts.sign_in import SecondFactorLoginMixin
 from kramar.billing.pdf import credit_note_pdf, invoice_pdf
 from kramar.billing.selectors import invoice_of_customer, invoices_of_customer
 from kramar.cart.services import cart_reorder
@@ -30,7 +31,9 @@ from kramar.storefront.forms import ShopAuthenticationForm, SignUpForm
 SERVICE_FIELDS = {name: name for name in ("email", "password")} | {"phones": "phone"}
 
 
-class ShopLoginView(LoginView):
+class ShopLoginView(SecondFactorLoginMixin):
+    """The shop's sign-in; a staff member with sign-in codes goes on to the code step."""
+
     template_name = "storefront/account/login.html"
     authentication_form = ShopAuthenticationForm
     redirect_authenticated_user = True

@@ -317,3 +317,33 @@ def user_set_language(*, user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+# The staff second factor lives in its own module; importing it here keeps one place to look.
+from kramar.accounts.services.totp import (  # noqa: E402
+    recovery_codes_renew,
+    second_factor_check,
+    totp_disable,
+    totp_enrol_begin,
+    totp_enrol_confirm,
+    totp_reset,
+)
+
+__all__ = [
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
+    "customer_register",
+    "department_create",
+    "recovery_codes_renew",
+    "role_grants",
+    "roles_sync",
+    "second_factor_check",
+    "staff_create",
+    "staff_set_roles",
+    "totp_disable",
+    "totp_enrol_begin",
+    "totp_enrol_confirm",
+    "totp_reset",
+    "user_set_language",
+]
