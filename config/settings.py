@@ -300,6 +300,10 @@ RETURN_DAYS = env.number("RETURN_DAYS", default=14, minimum=1)
 # --- Billing (docs/billing.md) -------------------------------------------------------------------
 # Reminder steps in days relative to an invoice's due date (negative: before it). Each step is
 # sent once; an overdue step also plans a follow-up call for the responsible manager (M13).
+# A credit limit above this many hryvnias waits for a head of sales (issue 5, M15).
+BILLING_CREDIT_LIMIT_APPROVAL_ABOVE = env.number(
+    "BILLING_CREDIT_LIMIT_APPROVAL_ABOVE", default=100_000, minimum=0
+)
 BILLING_DUNNING_STEPS = env.integers("BILLING_DUNNING_STEPS", default=[-3, 1, 7, 14, 30])
 # The supplier printed on invoices.
 BILLING_SELLER_NAME = env.text("BILLING_SELLER_NAME", default="ТОВ «Крамар»")

@@ -415,10 +415,11 @@ def client_credit(request: HttpRequest, client_id: Id) -> Any:
 
 @router.put(
     "/clients/{client_id}/credit-limit",
-    response={200: CreditOut, **problems(*AUTHENTICATED, 400, 404)},
-    summary="Set (or with null remove) a client's credit limit",
+    response={200: CreditOut, 202: CreditOut, **problems(*AUTHENTICATED, 400, 404)},
+    summary="Set (or with null remove) a client's credit limit; above the approval limit it "
+    "waits for a head of sales (202, see /approvals)",
 )
 def client_credit_limit(request: HttpRequest, client_id: Id, payload: CreditLimitIn) -> Any:
     user, client = _client(request, client_id, selectors.LIMITS)
-    services.credit_limit_set(actor=user, client=client, amount=payload.amount)
-    return _credit_out(client)
+    asked = services.credit_limit_set(actor=user, client=client, amount=payload.amount)
+    return Status(202 if asked else 200, _credit_out(client))

@@ -14,3 +14,9 @@ class BillingConfig(AppConfig):
         from kramar.orders.hooks import order_listener_add
 
         order_listener_add(order_changed)
+        # A credit limit above BILLING_CREDIT_LIMIT_APPROVAL_ABOVE waits for a head (issue 5).
+        from kramar.billing.services.limits import apply_approved_credit_limit
+        from kramar.crm.enums import ApprovalKind
+        from kramar.crm.services import approval_applier_register
+
+        approval_applier_register(ApprovalKind.CREDIT_LIMIT, apply_approved_credit_limit)

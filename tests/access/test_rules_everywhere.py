@@ -110,3 +110,20 @@ def test_the_calendar_shows_only_work_the_viewer_may_see(client_for, people, boo
     page = client_for(people["manager"]).get("/office/calendar/").content.decode()
     assert "Дзвінок manager" in page
     assert "Дзвінок colleague" not in page and "Дзвінок stranger" not in page
+
+
+def test_a_managers_debtor_report_shows_only_their_own_figures(people, books):
+    from decimal import Decimal
+
+    from kramar.billing.selectors import debtors_report, debtors_totals
+    from kramar.billing.tests.factories import issued_invoice
+
+    for who, amount in (("manager", "100.00"), ("colleague", "250.00"), ("stranger", "400.00")):
+        issued_invoice(client=books[who][0], amount=amount)
+
+    def total(person):
+        return debtors_totals(debtors_report(viewer=person)).open_debt
+
+    assert total(people["manager"]) == Decimal("100.00")
+    assert total(people["head"]) == Decimal("350.00")
+    assert {row.key for row in debtors_report(viewer=people["manager"])} == {people["manager"].pk}

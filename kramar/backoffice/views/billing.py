@@ -225,11 +225,14 @@ def credit_limit(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get(viewer=actor, pk=client_id)
     form = CreditLimitForm(request.POST)
     try:
-        services.credit_limit_set(actor=actor, client=client, amount=_valid(form)["amount"])
+        asked = services.credit_limit_set(actor=actor, client=client, amount=_valid(form)["amount"])
     except ApplicationError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("Credit limit saved."))
+        if asked is None:
+            messages.success(request, _("Credit limit saved."))
+        else:
+            messages.info(request, _("The limit is above what you grant alone: a head decides."))
     return redirect("backoffice:client-detail", client_id=client.pk)
 
 

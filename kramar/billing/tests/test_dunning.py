@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.test import TestCase
+from django.utils import translation
 
 from kramar.billing.enums import InvoiceStatus
 from kramar.billing.models import DunningNotice
@@ -26,20 +27,27 @@ def run(day):
     return done
 
 
+def _letter(subject: str, invoice) -> str:
+    """The subject in the client's language (the invoice's), as the reminder is written."""
+    with translation.override(invoice.language):
+        return translation.gettext(subject) % {"number": invoice.number}
+
+
 def test_each_step_is_sent_once_and_overdue_plans_one_follow_up(settings, own_client, manager):
     settings.BILLING_DUNNING_STEPS = [-3, 1, 7]
     invoice = issued_invoice(client=own_client, amount="500.00", day=ISSUED)
     mail.outbox.clear()
     assert run(DUE - timedelta(days=4)).notices == []
     assert len(run(DUE - timedelta(days=3)).notices) == 1
-    assert "coming due" in mail.outbox[-1].subject
+    assert _letter("Invoice %(number)s is coming due", invoice) == mail.outbox[-1].subject
     assert run(DUE - timedelta(days=2)).notices == []  # same step: not again
     assert not Activity.objects.exists()
 
     done = run(DUE + timedelta(days=1))
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.OVERDUE and done.overdue_marked == 1
-    assert "overdue" in mail.outbox[-1].subject and mail.outbox[-1].attachments
+    assert _letter("Invoice %(number)s is overdue", invoice) == mail.outbox[-1].subject
+    assert mail.outbox[-1].attachments
     follow_up = Activity.objects.get()
     assert follow_up.owner == manager and follow_up.client == own_client
     assert invoice.number in follow_up.subject
