@@ -240,6 +240,14 @@ def _accessor(spec: Audited, field_name: str, reverse: bool) -> str:
     return str(remote.remote_field.get_accessor_name())
 
 
+def _given(fld: models.Field[Any, Any], kwargs: dict[str, Any]) -> Any:
+    """The value an update() sets, as the column will hold it (a model instance as its key)."""
+    value = kwargs[fld.name] if fld.name in kwargs else kwargs[fld.attname]
+    if isinstance(value, models.Model):
+        return value.pk
+    return fld.to_python(value) if value is not None else None
+
+
 class AuditedQuerySet[M: models.Model](models.QuerySet[M]):
     """A queryset whose bulk writes leave the same audit rows as single saves."""
 
@@ -254,9 +262,15 @@ class AuditedQuerySet[M: models.Model](models.QuerySet[M]):
             count = super().update(**kwargs)
             if not before:
                 return count
-            after = self.model._base_manager.using(self.db).filter(pk__in=list(before))
+            if any(hasattr(value, "resolve_expression") for value in kwargs.values()):
+                # F() and other expressions: only the database knows the new values.
+                after = self.model._base_manager.using(self.db).filter(pk__in=list(before))
+                news = list(after.values("pk", *names))
+            else:
+                given = {f.attname: _given(f, kwargs) for f in fields}
+                news = [{"pk": pk, **given} for pk in before]
             rows = []
-            for new in after.values("pk", *names):
+            for new in news:
                 old = before[new["pk"]]
                 changes = {
                     f.name: _pair(spec, f, old[f.attname], new[f.attname])
