@@ -57,6 +57,7 @@ def main() -> None:
     from kramar.accounts.models import User
     from kramar.accounts.services import staff_create
     from kramar.audit import capture
+    from kramar.clients.enums import ClientKind
     from kramar.clients.models import Client
     from kramar.clients.services import client_create, client_update
 
@@ -66,7 +67,7 @@ def main() -> None:
     )  # fmt: skip
     have = Client.objects.filter(manager=manager).count()
     for n in range(have, args.rows):
-        client_create(actor=None, kind="person", first_name="Клієнт", last_name=str(n),
+        client_create(actor=None, kind=ClientKind.PERSON, first_name="Клієнт", last_name=str(n),
                       manager=manager)  # fmt: skip
     ids = list(Client.objects.filter(manager=manager).values_list("pk", flat=True)[: args.rows])
 
