@@ -4,17 +4,16 @@ Who may read it: whoever sees the client; who may set it: whoever may change the
 service checks again), and a sales manager's discount above the limit waits for a head.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from kramar.accounts.permissions import require_permission
 from kramar.clients.models import Client
 from kramar.clients.selectors import client_get
-from kramar.core.errors import NotFoundError
 from kramar.core.schemas import AUTHENTICATED, Id, problems
 from kramar.personal import selectors, services
 from kramar.personal.schemas import OfferIn, OfferOut
@@ -31,9 +30,9 @@ def _client(request: HttpRequest, client_id: int, permission: str) -> tuple[Any,
 def _out(client: Client, approval_id: int | None = None) -> dict[str, Any]:
     offer = selectors.offer_get(client=client)
     if offer is None:
-        raise NotFoundError("personal.no_offer", _("This client has no personal offer."))
+        return {"client_id": client.pk, "exists": False, "percent": Decimal("0"), "message": ""}
     return {
-        "client_id": client.pk, "percent": offer.discount_percent,
+        "client_id": client.pk, "exists": True, "percent": offer.discount_percent,
         "pending_percent": offer.pending_percent, "message": offer.message,
         "valid_until": offer.valid_until,
         "active": offer.valid_until >= timezone.localdate(), "approval_id": approval_id,
@@ -43,7 +42,7 @@ def _out(client: Client, approval_id: int | None = None) -> dict[str, Any]:
 @router.get(
     "/clients/{client_id}/personal-offer",
     response={200: OfferOut, **problems(*AUTHENTICATED, 404)},
-    summary="A client's personal offer (404 when there is none)",
+    summary="A client's personal offer (``exists`` false when there is none)",
 )
 def offer_detail(request: HttpRequest, client_id: Id) -> Any:
     _user, client = _client(request, client_id, READ)

@@ -19,11 +19,12 @@ class OfferIn(Schema):
 
 class OfferOut(Schema):
     client_id: int
+    exists: bool
     percent: Decimal = Field(..., description="The discount in force (approved).")
     pending_percent: Decimal | None = Field(
         None, description="A larger discount waiting for a head's approval."
     )
     message: str
-    valid_until: date
-    active: bool
+    valid_until: date | None = None
+    active: bool = False
     approval_id: int | None = Field(None, description="The approval request this change opened.")

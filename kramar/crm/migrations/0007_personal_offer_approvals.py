@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0006_approval_requests'),
+        ("crm", "0006_approval_requests"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='approvalrequest',
-            name='kind',
-            field=models.CharField(choices=[('discount', 'Discount above the limit'), ('credit_limit', 'Credit limit above the limit'), ('personal_offer', 'Personal offer discount above the limit')], max_length=20, verbose_name='kind'),
+            model_name="approvalrequest",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("discount", "Discount above the limit"),
+                    ("credit_limit", "Credit limit above the limit"),
+                    ("personal_offer", "Personal offer discount above the limit"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]
