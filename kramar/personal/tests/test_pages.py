@@ -19,10 +19,14 @@ from kramar.personal.services import offer_set, similarity_rebuild
 pytestmark = pytest.mark.django_db
 
 
-def buy(*products, email="buyer@example.test", user=None):
+def buy(*products, email="buyer@example.test", user=None, **changes):
     cart = cart_with(*((first_variant(p), 1) for p in products), user=user)
     return order_place(
-        cart=cart, checkout_key=new_key(), details=details(email=email), user=user, notify=False
+        cart=cart,
+        checkout_key=new_key(),
+        details=details(email=email, **changes),
+        user=user,
+        notify=False,
     )
 
 
@@ -126,3 +130,19 @@ def test_the_cart_shows_what_is_bought_with_its_goods(goods, customer, client_fo
     cart_with((first_variant(goods["a"]), 1), user=customer)
     page = client_for(customer).get(reverse("storefront:cart"))
     assert shelf(page, "bought") == ["product-e"]
+
+
+def test_a_clients_segment_favourites_come_before_the_shops(goods, customer, shopper):
+    from kramar.clients.models import Region
+    from kramar.orders.models import Order
+    from kramar.personal.selectors import personal_pick_ids
+
+    kyiv, lviv = Region.objects.get(code="kyiv-city"), Region.objects.exclude(code="kyiv-city")[0]
+    shopper.region = kyiv
+    shopper.save(update_fields=["region"])
+    # two far-away buyers make f the shop's favourite; one buyer of the client's region buys e
+    for email, product, region in [("far1", "f", lviv), ("far2", "f", lviv), ("near", "e", kyiv)]:
+        order = buy(goods[product], email=f"{email}@example.test")
+        Order.objects.filter(pk=order.pk).update(client_region=region)  # as recorded at the time
+    picks = personal_pick_ids(viewed=[], client=shopper)
+    assert picks[:2] == [goods["e"].pk, goods["f"].pk]
