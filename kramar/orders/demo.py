@@ -66,6 +66,8 @@ def seed(context: Any) -> list[tuple[str, str, str]]:
     favourites: dict[int, list[list[list[int]]]] = {}
     for _attempt in range(wanted):
         buyer = rng.choice(regulars if rng.random() < REGULARS_SHARE else buyers)
+        # (draws the pair on every order and keeps the first: the sequence that the figures of
+        # docs/personal.md were measured on)
         liked = favourites.setdefault(buyer.pk, rng.choices(families, weights, k=2))
         family = (
             rng.choice(liked) if rng.random() < FAVOURITE_SHARE

@@ -85,3 +85,18 @@ def test_sign_in_puts_the_visitors_views_first_in_the_customers_list(goods, cust
     assert merged == [a.pk, b.pk, c.pk]
     assert not ViewBasket.objects.filter(pk=visitor.pk).exists()
     assert ViewBasket.objects.get(user=customer).product_ids == merged
+
+
+def test_the_nightly_job_rebuilds_both_tables_and_forgets_stale_anonymous_views(goods, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    a, b = goods["a"], goods["b"]
+    buy(a, b)
+    stale = ViewBasket.objects.create(product_ids=[a.pk, b.pk])
+    ViewBasket.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=91))
+    ViewBasket.objects.create(product_ids=[b.pk, a.pk])
+    job = import_string(settings.KRAMAR_DAILY_JOBS["personal-rebuild"][0])
+    assert job.call() == {"bought": 2, "viewed": 2, "forgotten": 1}
