@@ -169,6 +169,10 @@ KRAMAR_DAILY_JOBS = {
 PERSONAL_BASKET_DAYS = env.number("PERSONAL_BASKET_DAYS", default=30, minimum=0)
 PERSONAL_MIN_SUPPORT = env.number("PERSONAL_MIN_SUPPORT", default=2, minimum=1)
 PERSONAL_TOP_K = env.number("PERSONAL_TOP_K", default=20, minimum=1)
+# The home page's popular products (the shop's and each segment's) are cached this long; 0: never.
+PERSONAL_POPULAR_CACHE_SECONDS = env.number(
+    "PERSONAL_POPULAR_CACHE_SECONDS", default=300, minimum=0
+)
 # Background jobs every N seconds: name -> (task path, interval). Each runs once per interval
 # however many workers run (core.RecurringJob); the mailbox is fetched only when one is set up.
 KRAMAR_PERIODIC_JOBS: dict[str, tuple[str, timedelta]] = {}

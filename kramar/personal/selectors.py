@@ -11,7 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,20 +50,27 @@ def similar_ids(
     return [pk for pk, _score in ranked if pk not in skip][: SHELF * 3]
 
 
-def popular_ids(*, segment: Q | None = None, days: int = POPULAR_DAYS) -> list[int]:
-    """Return the products bought by most orders lately, of the orders matching ``segment``."""
+def popular_ids(*, segment: dict[str, Any] | None = None, days: int = POPULAR_DAYS) -> list[int]:
+    """Return the products bought by most orders lately, of the orders matching ``segment``
+    (order-line filters); cached for ``PERSONAL_POPULAR_CACHE_SECONDS``."""
+    key = "personal:popular:" + ":".join(f"{k}={v}" for k, v in sorted((segment or {}).items()))
+    found = cache.get(key) if settings.PERSONAL_POPULAR_CACHE_SECONDS else None
+    if found is not None:
+        return list(found)
     since = timezone.now() - timedelta(days=days)
     lines = OrderLine.objects.filter(order__placed_at__gte=since, variant__isnull=False).exclude(
         order__status=OrderStatus.CANCELLED
     )
-    if segment is not None:
-        lines = lines.filter(segment)
-    return list(
-        lines.values("variant__product_id")
+    found = list(
+        lines.filter(**(segment or {}))
+        .values("variant__product_id")
         .annotate(orders=Count("order_id", distinct=True))
         .order_by("-orders", "variant__product_id")
         .values_list("variant__product_id", flat=True)[: SHELF * 3]
     )
+    if settings.PERSONAL_POPULAR_CACHE_SECONDS:
+        cache.set(key, found, settings.PERSONAL_POPULAR_CACHE_SECONDS)
+    return found
 
 
 @dataclass
@@ -110,18 +120,18 @@ def bought_product_ids(*, client: Client | None) -> list[int]:
     return list(dict.fromkeys(rows))
 
 
-def segment_rule(client: Client | None) -> Q | None:
-    """Return the orders of the client's segment: same kind and region (and industry, for a
-    company), as the orders recorded them when placed (M18)."""
+def segment_of(client: Client | None) -> dict[str, Any] | None:
+    """Return the order-line filters of the client's segment: same kind and region (and
+    industry, for a company), as the orders recorded them when placed (M18)."""
     if client is None:
         return None
     company = client.company or client
-    rule = Q(order__client_kind=company.kind)
+    segment: dict[str, Any] = {"order__client_kind": company.kind}
     if company.region_id:
-        rule &= Q(order__client_region_id=company.region_id)
+        segment["order__client_region_id"] = company.region_id
     if company.industry_id:
-        rule &= Q(order__industry_id=company.industry_id)
-    return rule
+        segment["order__industry_id"] = company.industry_id
+    return segment
 
 
 def personal_pick_ids(*, viewed: Sequence[int], client: Client | None) -> list[int]:
@@ -131,7 +141,7 @@ def personal_pick_ids(*, viewed: Sequence[int], client: Client | None) -> list[i
     history = [*viewed[:10], *bought[:20]]
     near = similar_ids(history, kind=SimilarityKind.BOUGHT, exclude=bought) if history else []
     near += similar_ids(viewed[:10], kind=SimilarityKind.VIEWED, exclude=bought)
-    segment = segment_rule(client)
+    segment = segment_of(client)
     liked = popular_ids(segment=segment) if segment is not None else []
     skip = {*bought, *viewed}
     return [pk for pk in dict.fromkeys([*near, *liked, *popular_ids()]) if pk not in skip]

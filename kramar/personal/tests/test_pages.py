@@ -146,3 +146,17 @@ def test_a_clients_segment_favourites_come_before_the_shops(goods, customer, sho
         Order.objects.filter(pk=order.pk).update(client_region=region)  # as recorded at the time
     picks = personal_pick_ids(viewed=[], client=shopper)
     assert picks[:2] == [goods["e"].pk, goods["f"].pk]
+
+
+def test_popular_lists_are_cached_when_asked(goods, settings, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from kramar.personal.selectors import popular_ids
+
+    settings.PERSONAL_POPULAR_CACHE_SECONDS = 60
+    cache.clear()
+    buy(goods["e"])
+    assert popular_ids() == [goods["e"].pk]
+    with django_assert_num_queries(0):
+        assert popular_ids() == [goods["e"].pk]
+    cache.clear()
