@@ -135,3 +135,15 @@ def test_a_company_offer_serves_its_contact_persons(manager, customer, goods):
     offer_set(actor=manager, client=company, percent=8, message="", valid_until=soon())
     cart = cart_with((first_variant(goods["a"]), 1), user=customer)
     assert cart_priced(cart).subtotal == Decimal("92.00")
+
+
+def test_the_cart_api_shows_the_discount(manager, shopper, customer, goods, client_for):
+    offer_set(actor=manager, client=shopper, percent=10, message="", valid_until=soon())
+    cart_with((first_variant(goods["a"]), 3), user=customer)
+    body = client_for(customer).get("/api/shop/cart").json()
+    assert (body["subtotal"], body["discount_percent"], body["saving"]) == (
+        "270.00",
+        "10.00",
+        "30.00",
+    )
+    assert (body["lines"][0]["unit_price"], body["lines"][0]["list_price"]) == ("90.00", "100.00")
