@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kramar.cases",
     "kramar.mail",
     "kramar.billing",
+    "kramar.personal",
     "kramar.storefront",
     "kramar.backoffice",
     "kramar.demo",
@@ -158,7 +159,20 @@ KRAMAR_DAILY_JOBS = {
         "kramar.billing.tasks.billing_daily_round",
         env.clock("BILLING_DUNNING_AT", "08:00"),
     ),
+    "personal-rebuild": (
+        "kramar.personal.tasks.similarity_rebuild_all",
+        env.clock("PERSONAL_REBUILD_AT", "03:30"),
+    ),
 }
+# Recommendations (docs/personal.md): a client's orders within this many days are one basket;
+# a pair of products needs this many baskets in common; each product keeps this many neighbours.
+PERSONAL_BASKET_DAYS = env.number("PERSONAL_BASKET_DAYS", default=30, minimum=0)
+PERSONAL_MIN_SUPPORT = env.number("PERSONAL_MIN_SUPPORT", default=2, minimum=1)
+PERSONAL_TOP_K = env.number("PERSONAL_TOP_K", default=20, minimum=1)
+# The home page's popular products (the shop's and each segment's) are cached this long; 0: never.
+PERSONAL_POPULAR_CACHE_SECONDS = env.number(
+    "PERSONAL_POPULAR_CACHE_SECONDS", default=300, minimum=0
+)
 # Background jobs every N seconds: name -> (task path, interval). Each runs once per interval
 # however many workers run (core.RecurringJob); the mailbox is fetched only when one is set up.
 KRAMAR_PERIODIC_JOBS: dict[str, tuple[str, timedelta]] = {}

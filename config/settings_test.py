@@ -28,3 +28,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Facet counts afresh in every test: a cached count would outlive the test's rolled-back rows.
 KRAMAR_FACETS_CACHE_SECONDS = 0
+# Popular products afresh in every test, for the same reason (the personal site's picks).
+PERSONAL_POPULAR_CACHE_SECONDS = 0

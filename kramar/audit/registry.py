@@ -82,6 +82,8 @@ AUDITED: list[Audited] = [
     Audited("billing.IncomingPayment", exclude=STAMPS),
     Audited("billing.Allocation"),
     Audited("billing.CreditLimit"),
+    # A manager's discount for a client (M7): who set what, and the head's approval of it.
+    Audited("personal.PersonalOffer", exclude=STAMPS),
 ]
 
 NOT_AUDITED: dict[str, str] = {
@@ -127,4 +129,6 @@ NOT_AUDITED: dict[str, str] = {
     "mail.MailMessage": "a letter is itself the record of a contact, on the client's timeline",
     "mail.MailAttachment": "part of its letter",
     "mail.MailboxCursor": "technical: how far the mailbox was read",
+    "personal.ViewBasket": "a visitor's recently viewed list, browsing data, not a record",
+    "personal.ProductSimilarity": "derived: recomputed from orders and views by the worker",
 }

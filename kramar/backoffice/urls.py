@@ -16,6 +16,7 @@ from kramar.backoffice.views import (
     notifications,
     orders,
     people,
+    personal,
     recycle_bin,
     security,
 )
@@ -116,6 +117,7 @@ urlpatterns = [
     path("credit-notes/<int:note_id>/pdf/", billing.credit_note_document, name="credit-note-pdf"),
     path("clients/<int:client_id>/invoices/new/", billing.invoice_create, name="invoice-create"),
     path("clients/<int:client_id>/credit-limit/", billing.credit_limit, name="credit-limit"),
+    path("clients/<int:client_id>/personal-offer/", personal.personal_offer, name="personal-offer"),
     path("deals/<int:deal_id>/invoice/", billing.deal_invoice, name="deal-invoice"),
     path("payments/", billing.matching_queue, name="payments"),
     path("payments/statements/", billing.statement_upload, name="statement-upload"),

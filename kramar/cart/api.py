@@ -32,7 +32,10 @@ class CartLineOut(Schema):
     product_slug: str
     variant: str
     quantity: int
-    unit_price: Decimal
+    unit_price: Decimal = Field(..., description="What is charged: after any discount.")
+    list_price: Decimal | None = Field(
+        None, description="The catalogue's price when a discount lowered it."
+    )
     total: Decimal
     available: int
     problem: str = Field(..., description='"" when it can be bought, "short" or "gone".')
@@ -45,6 +48,10 @@ class CartOut(Schema):
     vat: Decimal = Field(..., description="VAT included in the subtotal.")
     currency: str = "UAH"
     can_check_out: bool
+    discount_percent: Decimal | None = Field(
+        None, description="The customer's discount (a personal offer) in the prices, if any."
+    )
+    saving: Decimal = Field(Decimal("0"), description="What the discount takes off.")
 
 
 class AddIn(Schema):
@@ -75,6 +82,7 @@ def _out(priced: PricedCart) -> dict[str, Any]:
                 "variant": line.variant.name,
                 "quantity": line.quantity,
                 "unit_price": line.unit_price,
+                "list_price": line.list_price,
                 "total": line.total,
                 "available": line.available,
                 "problem": line.problem,
@@ -85,6 +93,8 @@ def _out(priced: PricedCart) -> dict[str, Any]:
         "subtotal": priced.subtotal,
         "vat": priced.vat,
         "can_check_out": priced.can_check_out,
+        "discount_percent": priced.discount.percent if priced.discount else None,
+        "saving": priced.saving,
     }
 
 

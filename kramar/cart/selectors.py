@@ -9,6 +9,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from kramar.accounts.models import User
+from kramar.cart.adjustments import CartDiscount, cart_discount
 from kramar.cart.enums import CartStatus
 from kramar.cart.models import Cart, CartLine
 from kramar.catalog.models import Variant
@@ -27,6 +28,7 @@ class PricedLine:
     vat: Decimal
     available: int
     for_sale: bool
+    list_price: Decimal | None = None  # the catalogue's price when a discount lowered it
 
     @property
     def problem(self) -> str:
@@ -42,6 +44,16 @@ class PricedLine:
 class PricedCart:
     cart: Cart | None
     lines: list[PricedLine] = field(default_factory=list)
+    discount: CartDiscount | None = None
+
+    @property
+    def saving(self) -> Decimal:
+        """Return how much the discount takes off the catalogue's prices."""
+        listed = sum(
+            (quantize((line.list_price or line.unit_price) * line.quantity) for line in self.lines),
+            Decimal("0"),
+        )
+        return quantize(listed - self.subtotal)
 
     @property
     def subtotal(self) -> Decimal:
@@ -80,10 +92,13 @@ def cart_lines(cart: Cart) -> QuerySet[CartLine]:
 
 
 def cart_priced(cart: Cart | None) -> PricedCart:
-    """Return the cart with today's prices and stock (three queries, however many lines)."""
+    """Return the cart with today's prices and stock (three queries, however many lines), less
+    the largest discount an adjuster gives (``cart.adjustments``; a query for a customer's)."""
     if cart is None:
         return PricedCart(cart=None)
     lines = list(cart_lines(cart))
+    discount = cart_discount(cart) if lines else None
+    keep = (Decimal("100") - discount.percent) / Decimal("100") if discount else Decimal("1")
     available = available_quantities(line.variant_id for line in lines)
     on_sale = set(
         products_in_shop()
@@ -93,17 +108,19 @@ def cart_priced(cart: Cart | None) -> PricedCart:
     priced = []
     for line in lines:
         variant = line.variant
-        total = quantize(variant.price * line.quantity)
+        unit_price = quantize(variant.price * keep)
+        total = quantize(unit_price * line.quantity)
         priced.append(
             PricedLine(
                 line=line,
                 variant=variant,
                 quantity=line.quantity,
-                unit_price=variant.price,
+                unit_price=unit_price,
                 total=total,
                 vat=vat_in(total, variant.product.vat_rate),
                 available=available.get(variant.pk, 0),
                 for_sale=variant.is_active and variant.product_id in on_sale,
+                list_price=variant.price if unit_price != variant.price else None,
             )
         )
-    return PricedCart(cart=cart, lines=priced)
+    return PricedCart(cart=cart, lines=priced, discount=discount)

@@ -21,6 +21,7 @@ class ApprovalKind(models.TextChoices):
 
     DISCOUNT = "discount", _("Discount above the limit")
     CREDIT_LIMIT = "credit_limit", _("Credit limit above the limit")
+    PERSONAL_OFFER = "personal_offer", _("Personal offer discount above the limit")
 
 
 class ApprovalStatus(models.TextChoices):

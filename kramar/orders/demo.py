@@ -1,6 +1,12 @@
 """Demo order history: a year of orders from demo customers and companies across regions, most
 delivered, some cancelled, the latest still on their way, so that sales reports (M18) and the
-client cards (M11) show something true. Written through the services, like real orders."""
+client cards (M11) show something true. Written through the services, like real orders.
+
+Purchases have the structure real ones have, so that recommendations (docs/personal.md) have
+something to find: products are bought in families (a few neighbouring products of one group,
+like a sofa with its cushions), some families sell far more than others, a fifth of the buyers
+are regulars who place most orders, and each buyer keeps coming back to two favourite families.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +28,9 @@ from kramar.orders.services import CheckoutDetails, order_advance, order_place
 
 ORDERS = {"small": 160, "medium": 1_500, "large": 8_000}
 STEPS = [OrderStatus.CONFIRMED, OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
+FAMILY_SIZE = 4  # neighbouring products of one group bought together
+REGULARS_SHARE = 0.6  # of the orders, placed by the fifth of the buyers who are regulars
+FAVOURITE_SHARE = 0.7  # of a buyer's orders, from one of their two favourite families
 
 
 def work_units(scale_name: str) -> int:
@@ -44,25 +53,49 @@ def seed(context: Any) -> list[tuple[str, str, str]]:
         .distinct()
         .order_by("pk")[:2_000]
     )
-    variant_ids = list(
-        Variant.objects.filter(is_active=True, product__in=products_in_shop())
-        .order_by("pk")
-        .values_list("pk", flat=True)[:20_000]
-    )
+    families = _families()
     regions = list(Region.objects.order_by("code"))
     methods = list(DeliveryMethod.objects.filter(is_active=True).order_by("position"))
-    if not (buyers and variant_ids and regions and methods and staff):
+    if not (buyers and families and regions and methods and staff):
         context.progress(wanted)
         return []
     now = timezone.now()
+    regulars = buyers[: max(1, len(buyers) // 5)]
+    # Family k sells about 1/(k+1) as often as the first: a few families carry the sales.
+    weights = [1 / (k + 1) for k in range(len(families))]
+    favourites: dict[int, list[list[list[int]]]] = {}
     for _attempt in range(wanted):
-        buyer = rng.choice(buyers)
+        buyer = rng.choice(regulars if rng.random() < REGULARS_SHARE else buyers)
+        # (draws the pair on every order and keeps the first: the sequence that the figures of
+        # docs/personal.md were measured on)
+        liked = favourites.setdefault(buyer.pk, rng.choices(families, weights, k=2))
+        family = (
+            rng.choice(liked) if rng.random() < FAVOURITE_SHARE
+            else rng.choices(families, weights)[0]
+        )  # fmt: skip
+        variant_ids = [
+            rng.choice(variants)
+            for variants in rng.sample(family, min(len(family), rng.randint(1, 3)))
+        ]
         placed_at = now - timedelta(days=rng.uniform(0, 365), minutes=rng.randint(0, 600))
         order = _place(rng, buyer, variant_ids, regions, methods, placed_at)
         if order is not None:
             _follow(rng, order, staff, now - placed_at)
         context.progress(1)
     return []
+
+
+def _families() -> list[list[list[int]]]:
+    """Return families of products (each a list of its variants' ids), neighbours in a group."""
+    variants: dict[int, list[int]] = {}
+    for product_id, variant_id in (
+        Variant.objects.filter(is_active=True, product__in=products_in_shop())
+        .order_by("product__group_id", "product_id", "pk")
+        .values_list("product_id", "pk")[:20_000]
+    ):
+        variants.setdefault(product_id, []).append(variant_id)
+    products = list(variants.values())
+    return [products[start : start + FAMILY_SIZE] for start in range(0, len(products), FAMILY_SIZE)]
 
 
 def _place(
@@ -78,7 +111,7 @@ def _place(
         if buyer.user_id
         else cart_open(user=None, token=None)
     )
-    for variant_id in rng.sample(variant_ids, rng.randint(1, 3)):
+    for variant_id in variant_ids:
         try:
             cart_add(
                 cart=cart, variant=Variant.objects.get(pk=variant_id),

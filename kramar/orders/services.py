@@ -303,10 +303,15 @@ def _place(
     Allocation.objects.bulk_create(allocations)
     cart.status = CartStatus.ORDERED
     cart.save(update_fields=["status", "updated_at"])
+    event: dict[str, Any] = {"total": str(order.total), "payment_method": payment}
+    if priced.discount is not None:  # a personal offer lowered the prices (cart.adjustments)
+        event["discount"] = {
+            "percent": str(priced.discount.percent), "source": priced.discount.source,
+            "saving": str(priced.saving),
+        }  # fmt: skip
     OrderEvent.objects.create(
-        order=order, kind=OrderEventKind.PLACED, actor=order.user,
-        details={"total": str(order.total), "payment_method": payment},
-    )  # fmt: skip
+        order=order, kind=OrderEventKind.PLACED, actor=order.user, details=event
+    )
     timeline_record(
         client=client,
         kind=TimelineKind.ORDER,

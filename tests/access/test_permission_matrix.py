@@ -504,6 +504,18 @@ on_api(
     view="client.view",
 )
 
+# the personal site (issue 6 item 5, M7): an offer is set by whoever may change the client.
+OFFER_UNTIL = (timezone.localdate() + timedelta(days=30)).isoformat()
+on_api("GET", "/api/clients/{client_id}/personal-offer", "client.view", "client")
+on_api(
+    "PUT",
+    "/api/clients/{client_id}/personal-offer",
+    "client.change",
+    "client",
+    lambda w, r: {"percent": "5", "message": "", "valid_until": OFFER_UNTIL},
+)
+on_api("DELETE", "/api/clients/{client_id}/personal-offer", "client.change", "client")
+
 # The public catalogue answers everyone, signed in or not.
 PUBLIC_API = {
     "GET /api/catalog/groups",
@@ -860,6 +872,14 @@ on_office(
     "creditlimit.change",
     "client",
     lambda w, r: {"limit": "1000"},
+)
+on_office(
+    "personal-offer",
+    "POST",
+    "/office/clients/{client_id}/personal-offer/",
+    "client.change",
+    "client",
+    lambda w, r: {"percent": "5", "valid_until": OFFER_UNTIL},
 )
 on_office(
     "deal-invoice",

@@ -15,6 +15,8 @@ from kramar.cart.services import cart_add as add_to_cart
 from kramar.cart.services import cart_set_quantity
 from kramar.catalog.models import Variant
 from kramar.core.errors import ApplicationError
+from kramar.personal.enums import SimilarityKind
+from kramar.personal.selectors import shelves, similar_ids
 from kramar.storefront.cart_session import cart_for_writing, current_cart
 from kramar.storefront.forms import AddToCartForm, QuantityForm
 
@@ -32,8 +34,10 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
     priced = cart_priced(current_cart(request))
     template = "storefront/cart/detail.html"
     if getattr(request, "htmx", False) and request.htmx.target == "cart-body":  # type: ignore[attr-defined]
-        template += "#body"
-    return render(request, template, {"cart": priced})
+        return render(request, template + "#body", {"cart": priced})
+    in_cart = list(dict.fromkeys(line.variant.product_id for line in priced.lines))
+    together = similar_ids(in_cart, kind=SimilarityKind.BOUGHT)
+    return render(request, template, {"cart": priced, "shelves": shelves({"bought": together})})
 
 
 def _refused(request: HttpRequest, error: ApplicationError) -> HttpResponse:

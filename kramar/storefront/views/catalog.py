@@ -20,6 +20,9 @@ from kramar.catalog.browse import (
 )
 from kramar.catalog.pricing import vat_in
 from kramar.catalog.selectors import group_ancestors, product_get
+from kramar.personal.enums import SimilarityKind
+from kramar.personal.recent import product_viewed, recently_viewed
+from kramar.personal.selectors import shelves, similar_ids
 from kramar.storefront.forms import CatalogFilterForm
 
 RESULTS_TARGET = "catalog-results"
@@ -77,5 +80,22 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "vat": vat_in(price, product.vat_rate) if price is not None else None,
         "images": list(product.images.all()),
         "can_buy": any(o.available > 0 for o in offers),
+        "shelves": _product_shelves(request, product.pk),
     }
     return render(request, "storefront/catalog/product.html", context)
+
+
+def _product_shelves(request: HttpRequest, product_id: int) -> Any:
+    """What goes with the product (bought, viewed together) and what the visitor viewed before;
+    then remember this view (M7, docs/personal.md)."""
+    viewed = [pk for pk in recently_viewed(request) if pk != product_id]
+    found = shelves(
+        {
+            "bought": similar_ids([product_id], kind=SimilarityKind.BOUGHT),
+            "viewed": similar_ids([product_id], kind=SimilarityKind.VIEWED),
+            "recent": viewed,
+        },
+        any_stock=["recent"],
+    )
+    product_viewed(request, product_id)
+    return found
