@@ -29,6 +29,7 @@ from kramar.mail.api import router as mail_router
 from kramar.orders.api import router as orders_router
 from kramar.payments.api import router as payments_router
 from kramar.returns.api import router as returns_router
+from kramar.tracking.api import router as tracking_router
 
 logger = logging.getLogger("kramar.api")
 
@@ -110,6 +111,7 @@ api.add_router("/", clients_router)
 api.add_router("/", crm_router)
 api.add_router("/", cases_router)
 api.add_router("/", mail_router)
+api.add_router("/", tracking_router)
 api.add_router("/", billing_router)
 api.add_router("/shop/", cart_router)
 api.add_router("/shop/", orders_router)

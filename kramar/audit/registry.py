@@ -82,6 +82,8 @@ AUDITED: list[Audited] = [
     Audited("billing.IncomingPayment", exclude=STAMPS),
     Audited("billing.Allocation"),
     Audited("billing.CreditLimit"),
+    # Who gets the leads of the site forms: a change moves work between people.
+    Audited("tracking.LeadRule"),
 ]
 
 NOT_AUDITED: dict[str, str] = {
@@ -127,4 +129,10 @@ NOT_AUDITED: dict[str, str] = {
     "mail.MailMessage": "a letter is itself the record of a contact, on the client's timeline",
     "mail.MailAttachment": "part of its letter",
     "mail.MailboxCursor": "technical: how far the mailbox was read",
+    "tracking.Visitor": "behaviour data, erased on request; export and erasure are trail rows",
+    "tracking.Event": "behaviour data in bulk, purged after TRACKING_RETENTION_DAYS",
+    "tracking.SiteSession": "a summary of events, on the client's timeline",
+    "tracking.ClientTouch": "derived from the events (first and last touch)",
+    "tracking.WebFormSubmission": "a form as received; the client, deal and activity are audited",
+    "tracking.CartFollowUp": "a once-per-cart marker; the activity it plans is audited",
 }

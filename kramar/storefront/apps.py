@@ -10,6 +10,7 @@ class StorefrontConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from kramar.storefront.signals import merge_visitor_cart
+        from kramar.storefront.signals import merge_visitor_cart, record_sign_in
 
         user_logged_in.connect(merge_visitor_cart, dispatch_uid="kramar-merge-visitor-cart")
+        user_logged_in.connect(record_sign_in, dispatch_uid="kramar-record-sign-in")

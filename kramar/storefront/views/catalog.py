@@ -21,6 +21,8 @@ from kramar.catalog.browse import (
 from kramar.catalog.pricing import vat_in
 from kramar.catalog.selectors import group_ancestors, product_get
 from kramar.storefront.forms import CatalogFilterForm
+from kramar.tracking.collector import track
+from kramar.tracking.enums import EventKind
 
 RESULTS_TARGET = "catalog-results"
 
@@ -78,4 +80,5 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "images": list(product.images.all()),
         "can_buy": any(o.available > 0 for o in offers),
     }
+    track(request, EventKind.PRODUCT_VIEW, product=product.pk, name=product.name)
     return render(request, "storefront/catalog/product.html", context)
