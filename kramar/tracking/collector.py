@@ -118,9 +118,9 @@ def start(request: HttpRequest) -> Collector | None:
     bot = is_bot(request.headers.get("user-agent", ""))
     try:
         value = request.get_signed_cookie(settings.TRACKING_COOKIE, salt=VISITOR_SALT)
-        visitor_id, session, last_seen = value.split(":")
+        visitor_id, session, last_seen = str(value).split(":")
         last = float(last_seen)
-    except (KeyError, ValueError, signing.BadSignature):
+    except (KeyError, ValueError, signing.BadSignature):  # absent, malformed or forged
         if bot:
             return None  # a robot never gets a visitor of its own
         visitor_id, session, last = secrets.token_hex(16), "", 0.0

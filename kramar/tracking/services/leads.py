@@ -9,6 +9,7 @@ deals wins, ties go to whoever received a site lead longest ago (round-robin und
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -69,7 +70,7 @@ def _least_loaded(candidates: list[User]) -> User | None:
     epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
 
     def load(person: User) -> tuple[int, datetime, int]:
-        row = stats.get(person.pk, {})
+        row: dict[str, Any] = dict(stats.get(person.pk) or {})
         return (row.get("open") or 0, row.get("last_lead") or epoch, person.pk)
 
     return min(candidates, key=load)

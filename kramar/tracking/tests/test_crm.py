@@ -31,13 +31,13 @@ from kramar.tracking.models import (
     Visitor,
     WebFormSubmission,
 )
+from kramar.tracking.selectors import client_visits
 from kramar.tracking.services import (
     abandoned_carts_follow_up,
     events_purge,
     sessions_fold,
     web_form_submit,
 )
-from kramar.tracking.selectors import client_visits
 
 pytestmark = pytest.mark.django_db
 UA = "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0"
