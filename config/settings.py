@@ -276,6 +276,9 @@ MAIL_LEAD_ANSWER_WITHIN = timedelta(
 # --- Site tracking (issue 6; M6, M9; docs/tracking.md) -------------------------------------------
 TRACKING_ENABLED = env.flag("TRACKING_ENABLED", default=True)
 TRACKING_COOKIE = "kramar_vid"
+# Events wait in a bounded in-process buffer this long before one INSERT writes them (a thread of
+# each process); 0 writes them at the end of each request (docs/tracking.md, "Batching").
+TRACKING_BUFFER_SECONDS = env.number("TRACKING_BUFFER_SECONDS", default=1, minimum=0)
 TRACKING_COOKIE_DAYS = env.number("TRACKING_COOKIE_DAYS", default=365, minimum=1)
 # A visit ends after this long without an event; the next event starts a new one.
 TRACKING_SESSION_GAP = timedelta(minutes=env.number("TRACKING_SESSION_GAP_MINUTES", default=30))

@@ -28,3 +28,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Facet counts afresh in every test: a cached count would outlive the test's rolled-back rows.
 KRAMAR_FACETS_CACHE_SECONDS = 0
+
+# Site events written at the end of each request, so a test sees them at once.
+TRACKING_BUFFER_SECONDS = 0

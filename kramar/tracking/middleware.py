@@ -2,7 +2,9 @@
 
 Before the view: read the signed visitor cookie (no query) and hang a collector on the request,
 which views fill with :func:`kramar.tracking.collector.track`. After the view: add the page
-view of a full HTML page, write all the request's events in one INSERT, renew the cookie.
+view of a full HTML page, hand the request's events to the buffer (one INSERT per batch,
+by a background thread; or in the request when ``TRACKING_BUFFER_SECONDS = 0``), renew the
+cookie.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from kramar.tracking.buffer import buffer
 from kramar.tracking.collector import remember, start
 from kramar.tracking.enums import EventKind
 from kramar.tracking.services import events_flush
@@ -39,6 +42,9 @@ class TrackingMiddleware:
                 0, {"kind": EventKind.PAGE_VIEW, "at": collector.started_at, "details": {}}
             )
         if collector.events:
-            events_flush(collector=collector)
+            if settings.TRACKING_BUFFER_SECONDS > 0:
+                buffer.put(collector)
+            else:
+                events_flush(collector=collector)
             remember(response, collector)
         return response

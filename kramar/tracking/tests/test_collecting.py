@@ -155,3 +155,19 @@ def test_an_erased_visitor_coming_back_is_recorded_again():
     Visitor.objects.all().delete()
     b.get("/")
     assert Event.objects.count() == 1 and Visitor.objects.count() == 1
+
+
+def test_the_buffer_writes_many_requests_in_one_insert(settings):
+    from kramar.tracking.buffer import buffer
+
+    settings.TRACKING_BUFFER_SECONDS = 3600  # the writer thread sleeps; the test flushes
+    b1, b2 = browser(), browser()
+    b1.get("/")
+    b2.get("/")
+    b1.get("/")
+    assert not Event.objects.exists()  # nothing written in the requests
+    with CaptureQueriesContext(connection) as queries:
+        assert buffer.flush() == 3
+    inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "tracking_event"')]
+    assert len(inserts) == 1
+    assert Visitor.objects.count() == 2 and Event.objects.count() == 3
