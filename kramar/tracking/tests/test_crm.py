@@ -252,3 +252,10 @@ def test_export_and_erase_are_audited(make_staff, client_for, sales_manager):
     assert not Visitor.objects.exists() and not SiteSession.objects.exists()
     assert AuditEntry.objects.filter(action="erase", object_id=str(client.pk)).exists()
     assert Client.objects.filter(pk=client.pk).exists()  # the client record stays
+
+
+def test_administrators_keep_lead_rules_in_the_admin(administrator, client_for):
+    browser = client_for(administrator)
+    assert browser.get("/admin/tracking/leadrule/").status_code == 200
+    assert browser.get("/admin/tracking/leadrule/add/").status_code == 200
+    assert browser.get("/admin/tracking/webformsubmission/").status_code in (200, 403)
