@@ -10,7 +10,7 @@ from kramar.accounts.models import User
 from kramar.cart.selectors import open_cart
 from kramar.cart.services import cart_merge
 from kramar.storefront.cart_session import SESSION_KEY
-from kramar.tracking.collector import identify, track
+from kramar.tracking.collector import forget, identify, track
 from kramar.tracking.enums import EventKind
 
 
@@ -20,6 +20,14 @@ def record_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwarg
         return
     track(request, EventKind.SIGN_IN)
     identify(request, user_id=user.pk)
+
+
+def forget_visitor(
+    sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any
+) -> None:
+    """After a customer signs out, this browser's next visitor is someone new (shared devices)."""
+    if request is not None and not (user is not None and user.is_staff):
+        forget(request)
 
 
 def merge_visitor_cart(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:

@@ -179,6 +179,11 @@ def identify(request: HttpRequest, *, client_id: int | None = None, user_id: int
         collector.user_id = user_id or collector.user_id
 
 
+def forget(request: HttpRequest) -> None:
+    """Drop the visitor cookie at the end of this request (a sign-out on a shared computer)."""
+    request.tracking_forget = True  # type: ignore[attr-defined]
+
+
 def remember(response: HttpResponse, collector: Collector) -> None:
     """Renew the visitor cookie: its id, the current session and now."""
     response.set_signed_cookie(

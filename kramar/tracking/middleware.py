@@ -30,6 +30,10 @@ class TrackingMiddleware:
         collector = start(request)
         request.tracking = collector  # type: ignore[attr-defined]
         response = self.get_response(request)
+        if getattr(request, "tracking_forget", False):
+            # Signed out: the next person at this browser is a new visitor, not the last one.
+            response.delete_cookie(settings.TRACKING_COOKIE)
+            return response
         if collector is None:
             return response
         if (

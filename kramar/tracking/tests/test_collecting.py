@@ -141,6 +141,18 @@ def test_signing_in_identifies_the_visitor(customer):
     assert Event.objects.filter(kind=EventKind.SIGN_IN).count() == 1
 
 
+def test_signing_out_forgets_the_visitor(customer):
+    from conftest import PASSWORD
+
+    b = browser()
+    b.post("/account/login/", {"username": customer.email, "password": PASSWORD})
+    b.get("/")
+    response = b.post("/account/logout/")
+    assert response.cookies[settings.TRACKING_COOKIE].value == ""
+    b.get("/")
+    assert Visitor.objects.count() == 2
+
+
 def test_tracking_switched_off_writes_nothing(settings):
     settings.TRACKING_ENABLED = False
     browser().get("/")
