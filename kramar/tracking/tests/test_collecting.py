@@ -183,3 +183,39 @@ def test_the_buffer_writes_many_requests_in_one_insert(settings):
     inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "tracking_event"')]
     assert len(inserts) == 1
     assert Visitor.objects.count() == 2 and Event.objects.count() == 3
+
+
+def test_a_guest_order_records_the_purchase_and_identifies_the_visitor():
+    import uuid
+
+    from kramar.catalog.tests.factories import first_variant
+    from kramar.clients.models import Region
+    from kramar.orders.models import DeliveryMethod, Order
+
+    variant = first_variant(make_product("Blanket", stock=4))
+    b = browser()
+    b.get("/?utm_source=newsletter&utm_campaign=winter")
+    b.post("/cart/add/", {"variant_id": variant.pk, "quantity": 2})
+    b.get("/checkout/")
+    b.post(
+        "/checkout/",
+        {
+            "checkout_key": uuid.uuid4().hex,
+            "full_name": "Lesia Ukrainka",
+            "email": "lesia@example.test",
+            "phone": "+380 67 765 43 21",
+            "delivery_method": DeliveryMethod.objects.get(code="post").pk,
+            "region": Region.objects.get(code="volyn").pk,
+            "city": "Lutsk",
+            "post_branch": "3",
+            "payment_method": "cash_on_delivery",
+        },
+    )
+    order = Order.objects.get()
+    kinds = list(Event.objects.order_by("occurred_at", "pk").values_list("kind", flat=True))
+    assert EventKind.CART_CHANGE in kinds and EventKind.CHECKOUT_STEP in kinds
+    placed = Event.objects.get(kind=EventKind.ORDER_PLACED)
+    assert placed.details["order"] == order.number and placed.campaign == "winter"
+    assert Visitor.objects.get().client_id == order.client_id
+    assert ClientTouch.objects.get(client_id=order.client_id).first["source"] == "newsletter"
+    assert order.utm_source == "newsletter"  # the order keeps its campaign too
