@@ -30,6 +30,7 @@ from kramar.orders.api import router as orders_router
 from kramar.payments.api import router as payments_router
 from kramar.personal.api import router as personal_router
 from kramar.returns.api import router as returns_router
+from kramar.tracking.api import router as tracking_router
 
 logger = logging.getLogger("kramar.api")
 
@@ -111,6 +112,7 @@ api.add_router("/", clients_router)
 api.add_router("/", crm_router)
 api.add_router("/", cases_router)
 api.add_router("/", mail_router)
+api.add_router("/", tracking_router)
 api.add_router("/", billing_router)
 api.add_router("/", personal_router)
 api.add_router("/shop/", cart_router)

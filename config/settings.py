@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kramar.mail",
     "kramar.billing",
     "kramar.personal",
+    "kramar.tracking",
     "kramar.storefront",
     "kramar.backoffice",
     "kramar.demo",
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "kramar.core.middleware.ApiMethodNotAllowedMiddleware",
     "kramar.core.middleware.ApiNulMiddleware",
     "kramar.storefront.middleware.CampaignMiddleware",
+    # After the campaign (it reads the UTM the shop keeps anyway) and the user.
+    "kramar.tracking.middleware.TrackingMiddleware",
     "kramar.core.middleware.PageApplicationErrorMiddleware",
     # Last, so that it sees every authentication attempt (django-axes requirement).
     "axes.middleware.AxesMiddleware",
@@ -162,6 +165,10 @@ KRAMAR_DAILY_JOBS = {
     "personal-rebuild": (
         "kramar.personal.tasks.similarity_rebuild_all",
         env.clock("PERSONAL_REBUILD_AT", "03:30"),
+    ),
+    "tracking-daily-round": (
+        "kramar.tracking.tasks.tracking_daily_round",
+        env.clock("TRACKING_PURGE_AT", "03:30"),
     ),
 }
 # Recommendations (docs/personal.md): a client's orders within this many days are one basket;
@@ -279,6 +286,33 @@ MAIL_LEAD_MANAGER = env.text("MAIL_LEAD_MANAGER", default="")
 MAIL_LEAD_PIPELINE = env.text("MAIL_LEAD_PIPELINE", default="retail")
 MAIL_LEAD_ANSWER_WITHIN = timedelta(
     hours=env.number("MAIL_LEAD_ANSWER_WITHIN_HOURS", default=4, minimum=1)
+)
+# --- Site tracking (issue 6; M6, M9; docs/tracking.md) -------------------------------------------
+TRACKING_ENABLED = env.flag("TRACKING_ENABLED", default=True)
+TRACKING_COOKIE = "kramar_vid"
+# Events wait in a bounded in-process buffer this long before one INSERT writes them (a thread of
+# each process); 0 writes them at the end of each request (docs/tracking.md, "Batching").
+TRACKING_BUFFER_SECONDS = env.number("TRACKING_BUFFER_SECONDS", default=1, minimum=0)
+TRACKING_COOKIE_DAYS = env.number("TRACKING_COOKIE_DAYS", default=365, minimum=1)
+# A visit ends after this long without an event; the next event starts a new one.
+TRACKING_SESSION_GAP = timedelta(minutes=env.number("TRACKING_SESSION_GAP_MINUTES", default=30))
+# Raw events are deleted after this many days by the daily round; the visits' summaries stay.
+TRACKING_RETENTION = timedelta(days=env.number("TRACKING_RETENTION_DAYS", default=90, minimum=1))
+TRACKING_ABANDONED_CART_AFTER = timedelta(
+    hours=env.number("TRACKING_ABANDONED_CART_HOURS", default=24, minimum=1)
+)
+TRACKING_ABANDONED_CART_WINDOW = timedelta(days=7)
+# The manager's first step on a lead from a site form (or an abandoned cart) is due this soon.
+TRACKING_LEAD_ANSWER_WITHIN = timedelta(
+    hours=env.number("TRACKING_LEAD_ANSWER_WITHIN_HOURS", default=2, minimum=1)
+)
+KRAMAR_PERIODIC_JOBS["tracking-sessions"] = (
+    "kramar.tracking.tasks.sessions_fold_task",
+    timedelta(minutes=10),
+)
+KRAMAR_PERIODIC_JOBS["tracking-abandoned-carts"] = (
+    "kramar.tracking.tasks.abandoned_carts_task",
+    timedelta(hours=1),
 )
 if MAIL_IMAP["host"]:
     KRAMAR_PERIODIC_JOBS["mail-fetch"] = ("kramar.mail.tasks.mailbox_fetch_task", MAIL_FETCH_EVERY)

@@ -30,3 +30,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 KRAMAR_FACETS_CACHE_SECONDS = 0
 # Popular products afresh in every test, for the same reason (the personal site's picks).
 PERSONAL_POPULAR_CACHE_SECONDS = 0
+
+# Site events written at the end of each request, so a test sees them at once.
+TRACKING_BUFFER_SECONDS = 0

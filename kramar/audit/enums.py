@@ -13,6 +13,8 @@ class AuditAction(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", _("failed to sign in")
     SIGN_IN_CODE_FAILED = "sign_in_code_failed", _("entered a wrong sign-in code")
     SIGN_OUT = "sign_out", _("signed out")
+    EXPORT = "export", _("data exported")
+    ERASE = "erase", _("data erased")
 
 
 class AuditSource(models.TextChoices):

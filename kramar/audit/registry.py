@@ -84,6 +84,8 @@ AUDITED: list[Audited] = [
     Audited("billing.CreditLimit"),
     # A manager's discount for a client (M7): who set what, and the head's approval of it.
     Audited("personal.PersonalOffer", exclude=STAMPS),
+    # Who gets the leads of the site forms: a change moves work between people.
+    Audited("tracking.LeadRule"),
 ]
 
 NOT_AUDITED: dict[str, str] = {
@@ -131,4 +133,10 @@ NOT_AUDITED: dict[str, str] = {
     "mail.MailboxCursor": "technical: how far the mailbox was read",
     "personal.ViewBasket": "a visitor's recently viewed list, browsing data, not a record",
     "personal.ProductSimilarity": "derived: recomputed from orders and views by the worker",
+    "tracking.Visitor": "behaviour data, erased on request; export and erasure are trail rows",
+    "tracking.Event": "behaviour data in bulk, purged after TRACKING_RETENTION_DAYS",
+    "tracking.SiteSession": "a summary of events, on the client's timeline",
+    "tracking.ClientTouch": "derived from the events (first and last touch)",
+    "tracking.WebFormSubmission": "a form as received; the client, deal and activity are audited",
+    "tracking.CartFollowUp": "a once-per-cart marker; the activity it plans is audited",
 }

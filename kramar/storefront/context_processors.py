@@ -6,6 +6,7 @@ from django.db.models import Sum
 from django.http import HttpRequest
 
 from kramar.storefront.cart_session import current_cart
+from kramar.tracking.collector import consent_given
 
 
 def shop(request: HttpRequest) -> dict[str, Any]:
@@ -17,4 +18,4 @@ def shop(request: HttpRequest) -> dict[str, Any]:
             return 0
         return int(cart.lines.aggregate(n=Sum("quantity"))["n"] or 0)
 
-    return {"cart_items": cart_items}
+    return {"cart_items": cart_items, "tracking_answered": consent_given(request)}

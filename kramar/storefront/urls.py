@@ -1,6 +1,15 @@
 from django.urls import path
 
-from kramar.storefront.views import account, cart, catalog, checkout, home, search, wishlist
+from kramar.storefront.views import (
+    account,
+    cart,
+    catalog,
+    checkout,
+    home,
+    search,
+    site_forms,
+    wishlist,
+)
 from kramar.storefront.views.returns import order_return
 
 app_name = "storefront"
@@ -31,4 +40,6 @@ urlpatterns = [
     path("account/login/", account.ShopLoginView.as_view(), name="login"),
     path("account/logout/", account.ShopLogoutView.as_view(), name="logout"),
     path("account/sign-up/", account.sign_up, name="sign-up"),
+    path("privacy/consent/", site_forms.consent, name="consent"),
+    path("contact/<slug:kind>/", site_forms.web_form, name="web-form"),
 ]

@@ -132,6 +132,9 @@ RIGHTS: dict[str, set[str]] = {
     "creditlimit.change": {ACC, ADMIN},
     "mail.view": {SM, HEAD, CH, MKT, AS, ACC, ADMIN},
     "mail.send": {SM, HEAD, AS, ADMIN},
+    # a client's site data for a privacy request (issue 6): heads export, administrators erase.
+    "site.export": {HEAD, ADMIN},
+    "site.erase": {ADMIN},
     "shop": {"customer", *STAFF},  # anyone signed in keeps a cart and their own orders
 }
 
@@ -407,6 +410,8 @@ on_api(
 on_api("GET", "/api/clients/{client_id}/mail", "mail.view", "client")
 on_api("GET", "/api/mail/{mail_id}", "mail.view", "mail")
 on_api("GET", "/api/mail-templates", "mail.view")
+on_api("GET", "/api/clients/{client_id}/site-data", "site.export", "client")
+on_api("DELETE", "/api/clients/{client_id}/site-data", "site.erase", "client")
 on_api(
     "POST",
     "/api/mail",

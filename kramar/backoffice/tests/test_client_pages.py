@@ -239,6 +239,7 @@ def test_the_card_costs_the_same_queries_however_much_it_shows(
     html = page.content.decode()
     assert "Угода 24" in html and "Дзвінок 24" in html and "Нотатка 24" in html
     assert counts[0] == counts[1], counts
-    # 30: the card lists the client's letters (M8) and its invoices, debt, credit and limit
-    # (issue 7), and the client's personal offer (issue 6, M7).
-    assert counts[1] <= 30, counts
+    # The card lists the client's letters (M8), its invoices, debt, credit and limit (issue 7),
+    # its personal offer (issue 6, M7), and its visits to the site, folded and live, with its
+    # first/last touch (issue 6): still a fixed number however much it shows.
+    assert counts[1] <= 33, counts

@@ -29,6 +29,7 @@ from kramar.clients.exports import clients_csv
 from kramar.core.errors import ApplicationError
 from kramar.crm.models import ActivityOutcome
 from kramar.crm.selectors import client_plan, deal_list
+from kramar.tracking.selectors import client_touch, client_visits
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 1000
@@ -164,6 +165,9 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
         ),
         "now": timezone.now(),
         "outcomes": list(ActivityOutcome.objects.all()),
+        "site_visits": client_visits(client=client),
+        "site_touch": client_touch(client=client),
+        "may_export_site_data": viewer.has_perm("tracking.export_site_data"),
     }
     return render(request, "backoffice/clients/detail.html", context)
 

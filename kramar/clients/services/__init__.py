@@ -31,7 +31,7 @@ from kramar.clients.services.saved_views import (
     saved_view_delete,
     saved_view_save,
 )
-from kramar.clients.services.timeline import timeline_record
+from kramar.clients.services.timeline import timeline_erase, timeline_record
 
 __all__ = [
     "SAVED_VIEW_FILTERS",
@@ -58,5 +58,6 @@ __all__ = [
     "saved_view_delete",
     "saved_view_save",
     "shop_customer_register",
+    "timeline_erase",
     "timeline_record",
 ]

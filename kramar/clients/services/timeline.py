@@ -53,3 +53,12 @@ def timeline_record(
             Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=occurred_at)
         ).update(last_contact_at=occurred_at)
     return entry
+
+
+def timeline_erase(*, client: Client, kind: TimelineKind) -> int:
+    """Remove a client's entries of one kind (a privacy erasure of site visits); return how many.
+
+    The only delete of the timeline: used when the client asks that a kind of record be erased.
+    """
+    deleted, _rows = TimelineEntry.objects.filter(client=client, kind=kind).delete()
+    return deleted

@@ -19,6 +19,8 @@ from kramar.personal.enums import SimilarityKind
 from kramar.personal.selectors import shelves, similar_ids
 from kramar.storefront.cart_session import cart_for_writing, current_cart
 from kramar.storefront.forms import AddToCartForm, QuantityForm
+from kramar.tracking.collector import track
+from kramar.tracking.enums import EventKind
 
 
 def _back(request: HttpRequest, default: str = "storefront:cart") -> HttpResponse:
@@ -67,6 +69,13 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         )
     except ApplicationError as error:
         return _refused(request, error)
+    track(
+        request,
+        EventKind.CART_CHANGE,
+        product=str(variant),
+        variant=variant.pk,
+        quantity=form.cleaned_data["quantity"],
+    )
     if getattr(request, "htmx", False):
         priced = cart_priced(current_cart(request))
         return render(request, "storefront/cart/_added.html", {"cart": priced, "variant": variant})
@@ -84,6 +93,14 @@ def cart_line_update(request: HttpRequest, variant_id: int) -> HttpResponse:
     else:
         try:
             cart_set_quantity(cart=cart, variant=variant, quantity=form.cleaned_data["quantity"])
+            track(
+                request,
+                EventKind.CART_CHANGE,
+                product=str(variant),
+                variant=variant.pk,
+                quantity=form.cleaned_data["quantity"],
+                set=True,
+            )
         except ApplicationError as error:
             messages.error(request, str(error.message))
     if getattr(request, "htmx", False):

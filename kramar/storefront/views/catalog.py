@@ -24,6 +24,8 @@ from kramar.personal.enums import SimilarityKind
 from kramar.personal.recent import product_viewed, recently_viewed
 from kramar.personal.selectors import shelves, similar_ids
 from kramar.storefront.forms import CatalogFilterForm
+from kramar.tracking.collector import track
+from kramar.tracking.enums import EventKind
 
 RESULTS_TARGET = "catalog-results"
 
@@ -82,6 +84,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_buy": any(o.available > 0 for o in offers),
         "shelves": _product_shelves(request, product.pk),
     }
+    track(request, EventKind.PRODUCT_VIEW, product=product.pk, name=product.name)
     return render(request, "storefront/catalog/product.html", context)
 
 

@@ -29,6 +29,8 @@ from kramar.payments.views import pay_redirect
 from kramar.returns.selectors import return_refusal, returns_of_order
 from kramar.storefront.cart_session import current_cart, customer
 from kramar.storefront.forms import CheckoutForm
+from kramar.tracking.collector import identify, track
+from kramar.tracking.enums import EventKind
 
 OFFERED = list(CHECKOUT_PAYMENT_METHODS)
 
@@ -75,10 +77,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
             field = str(error.extra.get("field", ""))
             form.add_error(field if field in form.fields else None, str(error.message))
         else:
+            track(request, EventKind.ORDER_PLACED, order=order.number or order.pk)
+            identify(request, client_id=order.client_id)
             if order.payment_method == PaymentMethod.CARD:
                 return pay_redirect(request, order)  # to the card processor's page
             return redirect("storefront:order", token=order.token)
     status = 400 if request.method == "POST" else 200
+    track(request, EventKind.CHECKOUT_STEP, step="details" if status == 200 else "invalid")
     return render(
         request, "storefront/checkout.html", {"form": form, "cart": priced}, status=status
     )

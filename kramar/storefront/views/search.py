@@ -10,6 +10,8 @@ from kramar.catalog.browse import product_cards, product_listing, shop_products,
 from kramar.catalog.search import parse_query, search_products, search_record, text_matches
 from kramar.storefront.forms import CatalogFilterForm
 from kramar.storefront.views.catalog import listing_context, results_template
+from kramar.tracking.collector import track
+from kramar.tracking.enums import EventKind
 
 SUGGESTIONS = 6
 TEMPLATE = "storefront/catalog/search.html"
@@ -27,6 +29,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if query.is_empty:
         if query.text:
             search_record(query=query, results=0, user=request.user, session_key=_session(request))
+            track(request, EventKind.SEARCH, query=query.text, results=0)
         return render(request, TEMPLATE, context)
     form = CatalogFilterForm(request.GET, searching=True)
     listing = product_listing(shop_products(tree), form.filters(), query=query)
@@ -37,6 +40,7 @@ def search(request: HttpRequest) -> HttpResponse:
             user=request.user,
             session_key=_session(request),
         )
+        track(request, EventKind.SEARCH, query=query.text, results=listing.total or 0)
     context.update(listing_context(request, listing, form))
     return render(request, results_template(request, TEMPLATE), context)
 

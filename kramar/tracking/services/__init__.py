@@ -1,0 +1,31 @@
+"""Writes of the site tracking (CONVENTIONS.md rule 1)."""
+
+from kramar.tracking.services.carts import abandoned_carts_follow_up, cart_follow_up
+from kramar.tracking.services.events import (
+    client_touch_refresh,
+    events_flush,
+    events_write,
+    visitor_identify,
+)
+from kramar.tracking.services.leads import lead_manager_for, web_form_submit
+from kramar.tracking.services.privacy import (
+    client_site_data_erase,
+    client_site_data_export,
+    events_purge,
+)
+from kramar.tracking.services.sessions import sessions_fold
+
+__all__ = [
+    "abandoned_carts_follow_up",
+    "cart_follow_up",
+    "client_site_data_erase",
+    "client_site_data_export",
+    "client_touch_refresh",
+    "events_flush",
+    "events_purge",
+    "events_write",
+    "lead_manager_for",
+    "sessions_fold",
+    "visitor_identify",
+    "web_form_submit",
+]
