@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -28,7 +27,6 @@ from kramar.clients.schemas import (
     RefOut,
     TimelineEntryOut,
 )
-from kramar.core.errors import NotFoundError
 from kramar.core.pagination import PageNumberPagination
 from kramar.core.schemas import AUTHENTICATED, Id, problems
 
@@ -180,9 +178,7 @@ def client_bin(request: HttpRequest, **kwargs: Any) -> Any:
 )
 def client_restore(request: HttpRequest, client_id: Id) -> Client:
     user = require_permission(request, "clients.restore_client")
-    client = selectors.clients_in_recycle_bin(viewer=user).filter(pk=client_id).first()
-    if client is None:
-        raise NotFoundError("clients.not_found", _("No such client in the recycle bin."))
+    client = selectors.client_in_recycle_bin_get(viewer=user, pk=client_id)
     services.client_restore(actor=user, client=client)
     return _fresh(user, client)
 

@@ -84,7 +84,6 @@ class ClientsErrorCode(models.TextChoices):
     VIEW_BAD_FILTER = "clients.view_bad_filter"
     VIEW_LIMIT = "clients.view_limit"
     HAS_SALES = "clients.has_sales"
-    NOT_IN_BIN = "clients.not_in_recycle_bin"
     MAY_NOT_CHANGE = "clients.may_not_change"
 
 

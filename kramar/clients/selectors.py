@@ -50,13 +50,6 @@ def clients_visible_to(*, viewer: User) -> QuerySet[Client]:
     return clients.filter(rule)
 
 
-def client_may_change(*, viewer: User, client: Client) -> bool:
-    """Return whether the viewer may change this client (it is visible and the role allows)."""
-    return viewer.has_perm("clients.change_client") and (
-        clients_visible_to(viewer=viewer).filter(pk=client.pk).exists()
-    )
-
-
 def clients_in_recycle_bin(*, viewer: User) -> QuerySet[Client]:
     """Return the deleted clients the viewer may restore: a head's departments', or all for
     administrators (M3: undo of mistakes)."""
@@ -68,6 +61,14 @@ def clients_in_recycle_bin(*, viewer: User) -> QuerySet[Client]:
     return deleted.select_related("manager", "department", "deleted_by").order_by(
         "-deleted_at", "-id"
     )
+
+
+def client_in_recycle_bin_get(*, viewer: User, pk: int) -> Client:
+    """Return a deleted client the viewer may restore; any other is "not found"."""
+    client = clients_in_recycle_bin(viewer=viewer).filter(pk=pk).first()
+    if client is None:
+        raise NotFoundError("clients.not_found", _("No such client in the recycle bin."))
+    return client
 
 
 def client_get(*, viewer: User, pk: int) -> Client:

@@ -17,11 +17,11 @@ from kramar.accounts.models import User
 from kramar.accounts.permissions import require_permission
 from kramar.clients.schemas import RefOut
 from kramar.clients.selectors import client_get
-from kramar.core.errors import ApplicationError, CoreErrorCode, NotFoundError
+from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.core.pagination import PageNumberPagination
 from kramar.core.schemas import AUTHENTICATED, Id, problems
 from kramar.crm import selectors, services
-from kramar.crm.enums import ApprovalStatus, CrmErrorCode, DealStatus
+from kramar.crm.enums import ApprovalStatus, DealStatus
 from kramar.crm.models import (
     ActivityOutcome,
     Deal,
@@ -259,9 +259,7 @@ def deal_bin(request: HttpRequest, **kwargs: Any) -> Any:
 )
 def deal_restore(request: HttpRequest, deal_id: Id) -> Deal:
     user = require_permission(request, "crm.restore_deal")
-    deal = selectors.deals_in_recycle_bin(viewer=user).filter(pk=deal_id).first()
-    if deal is None:
-        raise NotFoundError("crm.deal_not_found", _("No such deal in the recycle bin."))
+    deal = selectors.deal_in_recycle_bin_get(viewer=user, pk=deal_id)
     services.deal_restore(actor=user, deal=deal)
     return _fresh(user, deal)
 
@@ -303,9 +301,7 @@ def approval_list(request: HttpRequest, filters: Query[ApprovalFilters], **kwarg
 )
 def approval_decide(request: HttpRequest, approval_id: Id, payload: DecideIn) -> Any:
     user = require_permission(request, "crm.decide_approvalrequest")
-    found = selectors.approvals_visible_to(viewer=user).filter(pk=approval_id).first()
-    if found is None:
-        raise NotFoundError(CrmErrorCode.APPROVAL_NOT_FOUND, _("No such request."))
+    found = selectors.approval_get(viewer=user, pk=approval_id)
     return services.approval_decide(
         actor=user, request=found, approve=payload.approve, note=payload.note
     )

@@ -77,7 +77,6 @@ class CrmErrorCode(models.TextChoices):
     UNKNOWN_FIELD = "crm.unknown_field"
     FIELD_NEEDS_HEAD = "crm.field_needs_head_of_sales"
     MAY_NOT_CHANGE = "crm.may_not_change"
-    NOT_IN_BIN = "crm.not_in_recycle_bin"
     MANAGER_OUTSIDE_DEPARTMENTS = "crm.manager_outside_departments"
     INVALID_DISCOUNT = "crm.invalid_discount"
     APPROVAL_DECIDED = "crm.approval_already_decided"

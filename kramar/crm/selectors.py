@@ -21,7 +21,7 @@ from kramar.accounts.selectors import is_active_staff
 from kramar.clients.models import Client
 from kramar.clients.selectors import clients_visible_to
 from kramar.core.errors import NotFoundError
-from kramar.crm.enums import CriterionKind, DealStatus, StageKind
+from kramar.crm.enums import CriterionKind, CrmErrorCode, DealStatus, StageKind
 from kramar.crm.models import (
     Activity,
     ApprovalRequest,
@@ -48,13 +48,6 @@ def deals_visible_to(*, viewer: User) -> QuerySet[Deal]:
     return deals.filter(rule)
 
 
-def deal_may_change(*, viewer: User, deal: Deal) -> bool:
-    """Return whether the viewer may change this deal (it is visible and the role allows)."""
-    return viewer.has_perm("crm.change_deal") and (
-        deals_visible_to(viewer=viewer).filter(pk=deal.pk).exists()
-    )
-
-
 def deals_in_recycle_bin(*, viewer: User) -> QuerySet[Deal]:
     """Return the deleted deals the viewer may restore (a head's departments', or all)."""
     deleted = Deal.objects.filter(deleted_at__isnull=False, client__deleted_at__isnull=True)
@@ -65,6 +58,14 @@ def deals_in_recycle_bin(*, viewer: User) -> QuerySet[Deal]:
     return deleted.select_related("client", "manager", "department", "deleted_by").order_by(
         "-deleted_at", "-id"
     )
+
+
+def deal_in_recycle_bin_get(*, viewer: User, pk: int) -> Deal:
+    """Return a deleted deal the viewer may restore; any other is "not found"."""
+    deal = deals_in_recycle_bin(viewer=viewer).filter(pk=pk).first()
+    if deal is None:
+        raise NotFoundError("crm.deal_not_found", _("No such deal in the recycle bin."))
+    return deal
 
 
 def deal_get(*, viewer: User, pk: int) -> Deal:
@@ -254,3 +255,11 @@ def approvals_visible_to(*, viewer: User) -> QuerySet[ApprovalRequest]:
     return requests.filter(
         Q(requested_by=viewer) | Q(department__in=Department.objects.filter(heads=viewer))
     )
+
+
+def approval_get(*, viewer: User, pk: int) -> ApprovalRequest:
+    """Return one approval request the viewer may see; any other is "not found"."""
+    found = approvals_visible_to(viewer=viewer).filter(pk=pk).first()
+    if found is None:
+        raise NotFoundError(CrmErrorCode.APPROVAL_NOT_FOUND, _("No such request."))
+    return found

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from kramar.accounts.models import User
 from kramar.backoffice.decorators import office_view
-from kramar.core.errors import ApplicationError, NotFoundError
+from kramar.core.errors import ApplicationError
 from kramar.crm import selectors, services
-from kramar.crm.enums import ApprovalStatus, CrmErrorCode
+from kramar.crm.enums import ApprovalStatus
 
 LIMIT = 200
 
@@ -37,9 +37,7 @@ def approval_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def approval_decide(request: HttpRequest, approval_id: int) -> HttpResponse:
     viewer = _viewer(request)
-    found = selectors.approvals_visible_to(viewer=viewer).filter(pk=approval_id).first()
-    if found is None:
-        raise NotFoundError(CrmErrorCode.APPROVAL_NOT_FOUND, _("No such request."))
+    found = selectors.approval_get(viewer=viewer, pk=approval_id)
     approve = request.POST.get("decision") == "approve"
     try:
         services.approval_decide(

@@ -71,9 +71,7 @@ def recycle_bin(request: HttpRequest) -> HttpResponse:
 @require_POST
 def client_restore(request: HttpRequest, client_id: int) -> HttpResponse:
     viewer = _viewer(request)
-    client = client_selectors.clients_in_recycle_bin(viewer=viewer).filter(pk=client_id).first()
-    if client is None:
-        raise NotFoundError("clients.not_found", _("No such client in the recycle bin."))
+    client = client_selectors.client_in_recycle_bin_get(viewer=viewer, pk=client_id)
     client_services.client_restore(actor=viewer, client=client)
     messages.success(request, _("The client is back, with its deals and plan."))
     return redirect("backoffice:client-detail", client_id=client_id)
@@ -83,9 +81,7 @@ def client_restore(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_POST
 def deal_restore(request: HttpRequest, deal_id: int) -> HttpResponse:
     viewer = _viewer(request)
-    deal = crm_selectors.deals_in_recycle_bin(viewer=viewer).filter(pk=deal_id).first()
-    if deal is None:
-        raise NotFoundError("crm.deal_not_found", _("No such deal in the recycle bin."))
+    deal = crm_selectors.deal_in_recycle_bin_get(viewer=viewer, pk=deal_id)
     crm_services.deal_restore(actor=viewer, deal=deal)
     messages.success(request, _("The deal is back."))
     return redirect("backoffice:deal-detail", deal_id=deal_id)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from kramar.accounts.models import User
 from kramar.clients.enums import ClientsErrorCode
 from kramar.clients.models import Client
-from kramar.clients.selectors import clients_in_recycle_bin
+from kramar.clients.selectors import client_in_recycle_bin_get
 from kramar.clients.services.access import client_require_change
-from kramar.core.errors import ApplicationError, NotFoundError
+from kramar.core.errors import ApplicationError
 
 
 @transaction.atomic
@@ -41,8 +41,7 @@ def client_restore(*, actor: User, client: Client) -> Client:
     """Bring a client back from the recycle bin with its deals, activities and history."""
     # A deleted record is visible to nobody but those who may restore it: anyone else is
     # told "not found", so the bin's contents do not leak.
-    if not clients_in_recycle_bin(viewer=actor).filter(pk=client.pk).exists():
-        raise NotFoundError(ClientsErrorCode.NOT_IN_BIN, _("No such client in the bin."))
+    client_in_recycle_bin_get(viewer=actor, pk=client.pk)
     client.deleted_at = None
     client.deleted_by = None
     client.save(update_fields=["deleted_at", "deleted_by", "updated_at"])

@@ -18,16 +18,20 @@ from kramar.crm.models import Activity, Deal
 from kramar.crm.selectors import activities_visible_to, deals_visible_to
 
 
-def deal_require_change(*, actor: User, deal: Deal, permission: str = "crm.change_deal") -> None:
-    """Refuse unless the actor sees the deal (else 404) and the role allows (else 403)."""
-    if not deals_visible_to(viewer=actor).filter(pk=deal.pk).exists():
-        raise NotFoundError("crm.deal_not_found", _("No such deal."))
+def _require_role(actor: User, permission: str) -> None:
     if not actor.has_perm(permission):
         raise PermissionDeniedError(
             CrmErrorCode.MAY_NOT_CHANGE,
             _("Your role does not allow this."),
             extra={"permission": permission},
         )
+
+
+def deal_require_change(*, actor: User, deal: Deal, permission: str = "crm.change_deal") -> None:
+    """Refuse unless the actor sees the deal (else 404) and the role allows (else 403)."""
+    if not deals_visible_to(viewer=actor).filter(pk=deal.pk).exists():
+        raise NotFoundError("crm.deal_not_found", _("No such deal."))
+    _require_role(actor, permission)
 
 
 def deal_check_actor(
@@ -50,17 +54,6 @@ def activity_check_actor(
     if activity is not None:
         if not activities_visible_to(viewer=actor).filter(pk=activity.pk).exists():
             raise NotFoundError("crm.activity_not_found", _("No such activity."))
-        if not actor.has_perm(permission):
-            raise PermissionDeniedError(
-                CrmErrorCode.MAY_NOT_CHANGE,
-                _("Your role does not allow this."),
-                extra={"permission": permission},
-            )
     elif client is not None:
         client_require_change(actor=actor, client=client, permission="clients.view_client")
-        if not actor.has_perm(permission):
-            raise PermissionDeniedError(
-                CrmErrorCode.MAY_NOT_CHANGE,
-                _("Your role does not allow this."),
-                extra={"permission": permission},
-            )
+    _require_role(actor, permission)

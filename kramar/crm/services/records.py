@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from kramar.accounts.models import Department, User
 from kramar.clients.enums import TimelineKind
 from kramar.clients.services import timeline_record
-from kramar.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from kramar.core.errors import ApplicationError, PermissionDeniedError
 from kramar.crm.enums import CrmErrorCode
 from kramar.crm.models import Deal
-from kramar.crm.selectors import deals_in_recycle_bin
+from kramar.crm.selectors import deal_in_recycle_bin_get
 from kramar.crm.services.access import deal_require_change
 from kramar.crm.services.deals import _check_amount, _check_staff
 
@@ -131,8 +131,7 @@ def deal_delete(*, actor: User, deal: Deal) -> Deal:
 @transaction.atomic
 def deal_restore(*, actor: User, deal: Deal) -> Deal:
     """Bring a deal back from the recycle bin (the head of its department, or administrators)."""
-    if not deals_in_recycle_bin(viewer=actor).filter(pk=deal.pk).exists():
-        raise NotFoundError(CrmErrorCode.NOT_IN_BIN, _("No such deal in the recycle bin."))
+    deal_in_recycle_bin_get(viewer=actor, pk=deal.pk)
     deal.deleted_at = None
     deal.deleted_by = None
     deal.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
