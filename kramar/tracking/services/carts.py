@@ -49,7 +49,9 @@ def cart_follow_up(*, cart: Cart, now: datetime | None = None) -> CartFollowUp |
     now = now or timezone.now()
     if CartFollowUp.objects.select_for_update().filter(cart=cart).exists():
         return None
-    client = Client.objects.filter(user=cart.user, merged_into__isnull=True).first()
+    client = Client.objects.filter(
+        user=cart.user, merged_into__isnull=True, deleted_at__isnull=True
+    ).first()
     if client is None:
         return None
     manager = client.manager if client.manager and client.manager.is_active else None

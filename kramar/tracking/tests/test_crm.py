@@ -226,6 +226,17 @@ def test_abandoned_cart_without_a_manager_is_one_e_mail(customer):
     assert not Activity.objects.filter(client=client).exists()
 
 
+def test_the_cart_of_a_client_in_the_recycle_bin_is_not_followed_up(customer, sales_manager):
+    from kramar.clients.services import client_assign_manager, client_delete
+
+    client = client_for_shop_user(user=customer)
+    client_assign_manager(actor=None, client=client, manager=sales_manager)
+    client_delete(actor=sales_manager, client=client)
+    _abandoned_cart(customer)
+    assert abandoned_carts_follow_up() == 0
+    assert not CartFollowUp.objects.exists() and not Activity.objects.exists()
+
+
 def test_a_fresh_cart_is_not_followed_up(customer):
     client_for_shop_user(user=customer)
     cart = _abandoned_cart(customer)
