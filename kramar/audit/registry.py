@@ -137,6 +137,8 @@ NOT_AUDITED: dict[str, str] = {
     "tracking.Event": "behaviour data in bulk, purged after TRACKING_RETENTION_DAYS",
     "tracking.SiteSession": "a summary of events, on the client's timeline",
     "tracking.ClientTouch": "derived from the events (first and last touch)",
+    "tracking.DealTouch": "derived from the events, written once when the site opens a lead",
+    "tracking.OrderTouch": "derived from the events, written once when the site takes an order",
     "tracking.WebFormSubmission": "a form as received; the client, deal and activity are audited",
     "tracking.CartFollowUp": "a once-per-cart marker; the activity it plans is audited",
 }

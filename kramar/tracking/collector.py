@@ -100,6 +100,7 @@ class Collector:
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     client_id: int | None = None
     user_id: int | None = None
+    new_touch: bool = False
 
     def add(self, kind: EventKind, **details: Any) -> None:
         if len(self.events) >= MAX_EVENTS_PER_REQUEST:
@@ -129,7 +130,7 @@ def start(request: HttpRequest) -> Collector | None:
         is_new = False
     path = clean_text(request.get_full_path(), 300)
     new_session = not session or time.time() - last > settings.TRACKING_SESSION_GAP.total_seconds()
-    touch = _session_touch(request, path, new_session=new_session)
+    touch, new_touch = _session_touch(request, path, new_session=new_session)
     return Collector(
         visitor_id=visitor_id,
         session=secrets.token_hex(16) if new_session else session,
@@ -137,11 +138,15 @@ def start(request: HttpRequest) -> Collector | None:
         is_bot=bot,
         touch=touch,
         path=path,
+        new_touch=new_touch,
     )
 
 
-def _session_touch(request: HttpRequest, path: str, *, new_session: bool) -> dict[str, str]:
-    """Return how this visit came (UTM, click ids, referrer, landing page), kept per session.
+def _session_touch(
+    request: HttpRequest, path: str, *, new_session: bool
+) -> tuple[dict[str, str], bool]:
+    """Return how this visit came (UTM, click ids, referrer, landing page), kept per session,
+    and whether it is a new touch (a new visit, or a new campaign link within one).
 
     A new visit, or a page opened from a new campaign link, starts a new touch; the campaign the
     shop keeps for the order anyway (storefront.CampaignMiddleware) fills in the first page
@@ -154,14 +159,14 @@ def _session_touch(request: HttpRequest, path: str, *, new_session: bool) -> dic
     session = getattr(request, "session", None)
     kept = session.get(SESSION_TOUCH_KEY) if session is not None else None
     if not new_session and not any(campaign.values()) and isinstance(kept, dict):
-        return kept
+        return kept, False
     if not any(campaign.values()) and session is not None:
         remembered = session.get("utm") or {}
         campaign.update({k: str(v)[:100] for k, v in remembered.items() if k in campaign})
     touch = {**campaign, "referrer": _external_referrer(request), "landing_page": path}
     if session is not None:
         session[SESSION_TOUCH_KEY] = touch
-    return touch
+    return touch, True
 
 
 def track(request: HttpRequest, kind: EventKind, **details: Any) -> None:

@@ -126,8 +126,21 @@ class SiteSession(models.Model):
         return self.key
 
 
-class ClientTouch(models.Model):
-    """The first and the last way a client came to the site (M9): UTM, referrer, landing page."""
+class Touches(models.Model):
+    """A first and a last touch: how someone came to the site (UTM, click ids, referrer,
+    landing page; ``TOUCH_FIELDS``) and when."""
+
+    first = models.JSONField(_("first touch"), default=dict)
+    first_at = models.DateTimeField(_("first touch at"), null=True)
+    last = models.JSONField(_("last touch"), default=dict)
+    last_at = models.DateTimeField(_("last touch at"), null=True)
+
+    class Meta:
+        abstract = True
+
+
+class ClientTouch(Touches):
+    """The first and the last way a client came to the site (M9), kept current."""
 
     client = models.OneToOneField(
         "clients.Client",
@@ -136,10 +149,6 @@ class ClientTouch(models.Model):
         on_delete=models.CASCADE,
         primary_key=True,
     )
-    first = models.JSONField(_("first touch"), default=dict)
-    first_at = models.DateTimeField(_("first touch at"), null=True)
-    last = models.JSONField(_("last touch"), default=dict)
-    last_at = models.DateTimeField(_("last touch at"), null=True)
 
     class Meta:
         verbose_name = _("client's touches")
@@ -147,6 +156,49 @@ class ClientTouch(models.Model):
 
     def __str__(self) -> str:
         return str(self.client_id)
+
+
+class DealTouch(Touches):
+    """How the client had come to the site when this lead/deal was opened from it (M6, M9).
+
+    Frozen at that moment: later visits move the client's last touch, never the deal's, so a
+    campaign is credited with the leads it brought (first touch) and the visit that converted
+    (last touch).
+    """
+
+    deal = models.OneToOneField(
+        "crm.Deal",
+        verbose_name=_("deal"),
+        related_name="site_touch",
+        on_delete=models.CASCADE,
+        primary_key=True,
+    )
+
+    class Meta:
+        verbose_name = _("deal's touches")
+        verbose_name_plural = _("deals' touches")
+
+    def __str__(self) -> str:
+        return str(self.deal_id)
+
+
+class OrderTouch(Touches):
+    """How the buyer had come to the site when the order was placed, frozen then (M6, M9)."""
+
+    order = models.OneToOneField(
+        "orders.Order",
+        verbose_name=_("order"),
+        related_name="site_touch",
+        on_delete=models.CASCADE,
+        primary_key=True,
+    )
+
+    class Meta:
+        verbose_name = _("order's touches")
+        verbose_name_plural = _("orders' touches")
+
+    def __str__(self) -> str:
+        return str(self.order_id)
 
 
 class LeadRule(models.Model):

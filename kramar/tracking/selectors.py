@@ -13,7 +13,9 @@ from typing import Any
 from django.conf import settings
 
 from kramar.clients.models import Client
-from kramar.tracking.models import ClientTouch, Event, SiteSession
+from kramar.crm.models import Deal
+from kramar.orders.models import Order
+from kramar.tracking.models import ClientTouch, DealTouch, Event, OrderTouch, SiteSession
 from kramar.tracking.services.sessions import session_summary
 
 LIVE_EVENTS = 300
@@ -81,6 +83,16 @@ def client_visits(*, client: Client, limit: int = 10) -> list[Visit]:
 def client_touch(*, client: Client) -> ClientTouch | None:
     """Return how the client first and last came to the site, if it was recorded."""
     return ClientTouch.objects.filter(client=client).first()
+
+
+def deal_touch(*, deal: Deal) -> DealTouch | None:
+    """Return how the lead/deal's client had come to the site when the site opened it."""
+    return DealTouch.objects.filter(deal=deal).first()
+
+
+def order_touch(*, order: Order) -> OrderTouch | None:
+    """Return how the buyer had come to the site when the order was placed."""
+    return OrderTouch.objects.filter(order=order).first()
 
 
 def session_gap_minutes() -> int:

@@ -25,6 +25,7 @@ from kramar.core.errors import ApplicationError
 from kramar.crm import selectors, services
 from kramar.crm.enums import DealStatus, StageKind
 from kramar.crm.models import ActivityOutcome, Pipeline
+from kramar.tracking.selectors import deal_touch
 
 BOARD_LIMIT_PER_STAGE = 100
 
@@ -106,6 +107,7 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
         ),
         "may_override": viewer.has_perm("crm.override_exit_criteria"),
         "needs_next_step": selectors.deal_needs_next_step(deal=deal),
+        "site_touch": deal_touch(deal=deal),
         **_activity_context(),
     }
     return render(request, "backoffice/deals/detail.html", context)

@@ -21,6 +21,7 @@ from kramar.orders import selectors, services
 from kramar.orders.enums import OrderStatus, PaymentStatus
 from kramar.orders.models import Order
 from kramar.returns import selectors as return_selectors
+from kramar.tracking.selectors import order_touch
 
 
 class OrderFilterForm(forms.Form):
@@ -77,6 +78,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             "order": order,
             "next_statuses": [OrderStatus(s) for s in services.NEXT_STATUSES[order.status]],
             "may_change": viewer.has_perm("orders.change_order"),
+            "site_touch": order_touch(order=order),
             **_returns_of(order, viewer),
         },
     )

@@ -29,8 +29,9 @@ from kramar.payments.views import pay_redirect
 from kramar.returns.selectors import return_refusal, returns_of_order
 from kramar.storefront.cart_session import current_cart, customer
 from kramar.storefront.forms import CheckoutForm
-from kramar.tracking.collector import identify, track
+from kramar.tracking.collector import Collector, identify, track
 from kramar.tracking.enums import EventKind
+from kramar.tracking.services import order_touch_record
 
 OFFERED = list(CHECKOUT_PAYMENT_METHODS)
 
@@ -123,6 +124,9 @@ def _place(request: HttpRequest, form: CheckoutForm) -> Order:
                 utm_campaign=str(utm.get("campaign", "")),
             ),
         )
+        visit: Collector | None = getattr(request, "tracking", None)
+        if visit is not None:
+            order_touch_record(order=order, visitor_id=visit.visitor_id, current=visit.touch)
     if user is not None and customer(request) is None:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return order

@@ -23,6 +23,7 @@ from kramar.tracking.collector import (
     CONSENT_ALL,
     CONSENT_COOKIE,
     CONSENT_NECESSARY,
+    Collector,
     identify,
     track,
 )
@@ -67,6 +68,7 @@ def web_form(request: HttpRequest, kind: str) -> HttpResponse:
     form = WebForm(request.POST or None, kind=form_kind)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        visit: Collector | None = getattr(request, "tracking", None)
         try:
             submission = web_form_submit(
                 kind=form_kind,
@@ -75,6 +77,8 @@ def web_form(request: HttpRequest, kind: str) -> HttpResponse:
                 phone=data["phone"],
                 message=data["message"],
                 product=product,
+                visitor_id=visit.visitor_id if visit else "",
+                touch=visit.touch if visit else None,
             )
         except ApplicationError as error:
             field = str(error.extra.get("field", ""))

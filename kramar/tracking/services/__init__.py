@@ -1,5 +1,6 @@
 """Writes of the site tracking (CONVENTIONS.md rule 1)."""
 
+from kramar.tracking.services.attribution import deal_touch_record, order_touch_record
 from kramar.tracking.services.carts import abandoned_carts_follow_up, cart_follow_up
 from kramar.tracking.services.events import (
     client_touch_refresh,
@@ -21,10 +22,12 @@ __all__ = [
     "client_site_data_erase",
     "client_site_data_export",
     "client_touch_refresh",
+    "deal_touch_record",
     "events_flush",
     "events_purge",
     "events_write",
     "lead_manager_for",
+    "order_touch_record",
     "sessions_fold",
     "visitor_identify",
     "web_form_submit",

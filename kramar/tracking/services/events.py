@@ -75,6 +75,7 @@ def events_write(*, collectors: Sequence[Collector]) -> int:
 
 
 def _identify(collector: Collector) -> None:
+    """Link the visitor that said who it is; a known visitor's new touch moves its client's."""
     client = None
     if collector.client_id is not None:
         client = Client.objects.filter(pk=collector.client_id).first()
@@ -82,6 +83,11 @@ def _identify(collector: Collector) -> None:
         client = Client.objects.filter(user_id=collector.user_id).first()
     if client is not None:
         visitor_identify(visitor_id=collector.visitor_id, client=client)
+    elif collector.new_touch and not collector.is_new_visitor and not collector.is_bot:
+        # A returning visitor linked earlier, on a new visit or campaign: one read per visit.
+        client = Client.objects.filter(site_visitors=collector.visitor_id).first()
+        if client is not None:
+            client_touch_refresh(client=client)
 
 
 def _no_wait_for_disk() -> None:

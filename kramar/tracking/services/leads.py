@@ -35,6 +35,7 @@ from kramar.crm.models import Deal, Pipeline
 from kramar.crm.services import activity_plan, deal_create
 from kramar.tracking.enums import WebFormKind
 from kramar.tracking.models import LeadRule, WebFormSubmission
+from kramar.tracking.services.attribution import deal_touch_record
 
 LEAD_SOURCE = "site-form"
 FIRST_STEP = {
@@ -146,8 +147,14 @@ def web_form_submit(
     message: str = "",
     product: Product | None = None,
     now: datetime | None = None,
+    visitor_id: str = "",
+    touch: dict[str, str] | None = None,
 ) -> WebFormSubmission:
-    """Take a form from the shop: the client, a lead in the first stage, a planned first step."""
+    """Take a form from the shop: the client, a lead in the first stage, a planned first step.
+
+    ``visitor_id`` and ``touch`` (the current visit's campaign, referrer and landing page) come
+    from a visitor who accepted tracking; the lead then keeps its first and last touch.
+    """
     now = now or timezone.now()
     kind = WebFormKind(kind)
     client = _client_for_form(name=name, email=email, phone=phone)
@@ -183,6 +190,8 @@ def web_form_submit(
             now=now,
         )
         submission.save(update_fields=["deal"])
+        if visitor_id or touch:
+            deal_touch_record(deal=submission.deal, visitor_id=visitor_id, current=touch, now=now)
     subject = {
         WebFormKind.CALLBACK: _("Call back %(name)s"),
         WebFormKind.QUOTE: _("Send a wholesale quote to %(name)s"),
