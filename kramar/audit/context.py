@@ -82,6 +82,21 @@ def origin(*, source: str, path: str = "", actor: Any = None) -> Iterator[Origin
 
 
 @contextmanager
+def acting(actor: Any) -> Iterator[None]:
+    """Name ``actor`` on the rows of the block when the origin knows no one (a service called
+    from a command or a job on someone's behalf); a request's own user is never replaced."""
+    origin_ = current()
+    if origin_.actor is not None or origin_.request is not None or actor is None:
+        yield
+        return
+    origin_.actor = actor
+    try:
+        yield
+    finally:
+        origin_.actor = None
+
+
+@contextmanager
 def marked(*, action: str, reverts: int | None = None) -> Iterator[None]:
     """Mark the rows written inside the block (a revert) without changing their origin."""
     origin_ = current()

@@ -8,10 +8,10 @@ audited like any other change, marked as a revert.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from kramar.audit import capture, context
@@ -28,8 +28,92 @@ def reverter_register(label: str, reverter: Reverter) -> None:
     _reverters[label.lower()] = reverter
 
 
+REDACTED = "[erased]"
+REDACTED_MARK = "_redacted"
+# Rows that record an export or an erasure hold counts, not the person's values.
+RECORDS_OF_REQUESTS = frozenset({AuditAction.EXPORT, AuditAction.ERASE})
+
+
+@transaction.atomic
+def audit_redact(
+    *,
+    model: str,
+    object_ids: Collection[str],
+    object_repr: str = "",
+    scrub: Callable[[str], str] | None = None,
+) -> int:
+    """Take an erased person's values out of the audit rows of these records; return how many.
+
+    For a person's erasure (``clients.services.client_erase``). Without ``scrub`` every value
+    becomes ``[erased]`` and the record's name ``object_repr`` (the person's own records);
+    with it, only what ``scrub`` replaces in each text goes (a deal or a case that named the
+    person). Either way the rows keep who changed which field when and from where. The only
+    path that changes an audit row: on PostgreSQL the trigger lets it through
+    (``kramar.audit_redaction``) for these two columns only. Redacted rows cannot be reverted.
+    """
+    ids = [str(pk) for pk in object_ids]
+    if not ids:
+        return 0
+    rows = AuditEntry.objects.filter(model=model.lower(), object_id__in=ids)
+    # The plain queryset: AuditEntry's own refuses updates.
+    writer: models.QuerySet[AuditEntry] = models.QuerySet(AuditEntry)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('kramar.audit_redaction', 'on', true)")
+        try:
+            redacted = _redact_rows(rows, writer, object_repr, scrub)
+        finally:  # the switch is the transaction's: off again at once, whatever happened
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('kramar.audit_redaction', 'off', true)")
+    return redacted
+
+
+def _redact_rows(
+    rows: models.QuerySet[AuditEntry],
+    writer: models.QuerySet[AuditEntry],
+    object_repr: str,
+    scrub: Callable[[str], str] | None,
+) -> int:
+    redacted = 0
+    for entry in rows.only("pk", "action", "changes", "object_repr").iterator():
+        if scrub is not None:
+            changes, name = _scrubbed(entry.changes, scrub), scrub(entry.object_repr)
+            if changes == entry.changes and name == entry.object_repr:
+                continue
+            changes[REDACTED_MARK] = True
+        elif entry.action in RECORDS_OF_REQUESTS:  # counts, no values: only the name goes
+            changes, name = entry.changes, object_repr
+        else:
+            changes = {
+                key: _redacted(value)
+                for key, value in (entry.changes or {}).items()
+                if not key.startswith("_")
+            }
+            changes[REDACTED_MARK], name = True, object_repr
+        redacted += writer.filter(pk=entry.pk).update(changes=changes, object_repr=name[:200])
+    return redacted
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, dict):  # many-to-many: {"added": [...], "removed": [...]}
+        return dict.fromkeys(value, REDACTED)
+    return [REDACTED, REDACTED] if isinstance(value, list) else REDACTED
+
+
+def _scrubbed(value: Any, scrub: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [_scrubbed(item, scrub) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrubbed(item, scrub) for key, item in value.items()}
+    return value
+
+
 def revertible_fields(entry: AuditEntry) -> list[str]:
     """Return the fields of a history row that can be put back as they were."""
+    if (entry.changes or {}).get(REDACTED_MARK):
+        return []
     if entry.action != AuditAction.UPDATE or entry.model not in _reverters:
         return []
     spec = next((s for s in capture.audited_models().values() if s.key == entry.model), None)

@@ -17,6 +17,7 @@ from kramar.backoffice.views import (
     orders,
     people,
     personal,
+    privacy,
     recycle_bin,
     security,
 )
@@ -130,6 +131,12 @@ urlpatterns = [
     path("roles/", audit.roles, name="roles"),
     path("recycle-bin/", recycle_bin.recycle_bin, name="recycle-bin"),
     path("clients/<int:client_id>/delete/", recycle_bin.client_delete, name="client-delete"),
+    path(
+        "clients/<int:client_id>/personal-data.json",
+        privacy.personal_data,
+        name="client-personal-data",
+    ),
+    path("clients/<int:client_id>/erase/", privacy.erase, name="client-erase"),
     path("clients/<int:client_id>/restore/", recycle_bin.client_restore, name="client-restore"),
     path("deals/<int:deal_id>/delete/", recycle_bin.deal_delete, name="deal-delete"),
     path("deals/<int:deal_id>/discount/", approvals.deal_discount, name="deal-discount"),

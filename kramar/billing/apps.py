@@ -20,3 +20,8 @@ class BillingConfig(AppConfig):
         from kramar.crm.services import approval_applier_register
 
         approval_applier_register(ApprovalKind.CREDIT_LIMIT, apply_approved_credit_limit)
+        # A person's privacy request (clients.services.privacy): this app's part of it.
+        from kramar.billing import privacy
+        from kramar.clients.services import privacy_part_register
+
+        privacy_part_register("invoices", export=privacy.export, refuse=privacy.refuse)

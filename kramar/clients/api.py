@@ -159,6 +159,34 @@ def client_delete(request: HttpRequest, client_id: Id) -> Status:
 
 
 @router.get(
+    "/clients/{client_id}/personal-data",
+    response={200: dict[str, Any], **problems(*AUTHENTICATED, 404)},
+    summary="Everything kept of a person, as JSON (their privacy request); audited",
+)
+def client_personal_data(request: HttpRequest, client_id: Id) -> dict[str, Any]:
+    user, client = _visible(request, client_id, "clients.export_personal_data")
+    return services.client_data_export(actor=user, client=client)
+
+
+class ErasureIn(Schema):
+    note: str = Field("", max_length=300, description="The person's request: when and how.")
+
+
+@router.post(
+    "/clients/{client_id}/erase",
+    response={200: dict[str, int], **problems(*AUTHENTICATED, 404, 409)},
+    summary="Erase a person's data on their request (orders and invoices are kept); audited",
+    description=(
+        "Refused with 409 and `extra.reasons` while an order, a return or a service case is "
+        "open or money is owed either way; nothing is written then. Cannot be undone."
+    ),
+)
+def client_erase(request: HttpRequest, client_id: Id, payload: ErasureIn) -> dict[str, int]:
+    user, client = _visible(request, client_id, "clients.erase_client")
+    return services.client_erase(actor=user, client=client, note=payload.note)
+
+
+@router.get(
     "/recycle-bin/clients",
     response={200: list[ClientListOut], **problems(*AUTHENTICATED)},
     summary="Deleted clients I may restore",

@@ -85,6 +85,9 @@ class ClientsErrorCode(models.TextChoices):
     VIEW_LIMIT = "clients.view_limit"
     HAS_SALES = "clients.has_sales"
     MAY_NOT_CHANGE = "clients.may_not_change"
+    ERASURE_REFUSED = "clients.erasure_refused"
+    ALREADY_ERASED = "clients.already_erased"
+    NOT_A_PERSON = "clients.not_a_person"
 
 
 # The orderings of the client list (selectors.client_list); the first is the default.

@@ -157,6 +157,9 @@ class Client(TimeStampedModel):
     deleted_at = models.DateTimeField(
         _("in the recycle bin since"), null=True, blank=True, db_index=True
     )
+    # A person's erasure on request (clients.services.client_erase): the record stays, anonymous,
+    # for the sales documents the law makes the shop keep.
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("moved to the recycle bin by"),
@@ -184,6 +187,8 @@ class Client(TimeStampedModel):
             ("reassign_client", _("May change a client's responsible manager")),
             ("merge_clients", _("May merge duplicate clients")),
             ("restore_client", _("May restore clients from the recycle bin")),
+            ("erase_client", _("May erase a person's data on their request")),
+            ("export_personal_data", _("May export a person's data on their request")),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,9 @@ GRANTS: dict[Role, list[str]] = {
         "clients.reassign_client",
         "clients.merge_clients",
         "clients.restore_client",
+        # A person's erasure answers their request and cannot be undone: administrators only.
+        "clients.erase_client",
+        "clients.export_personal_data",
         "clients.add_region",
         "clients.change_region",
         "clients.add_industry",
@@ -26,6 +29,7 @@ GRANTS: dict[Role, list[str]] = {
     Role.COMPANY_HEAD: [*READ, "clients.view_all_clients"],
     Role.HEAD_OF_SALES: [
         *WRITE,
+        "clients.export_personal_data",  # a person's request, for the department's clients
         "clients.reassign_client",
         "clients.merge_clients",
         "clients.restore_client",

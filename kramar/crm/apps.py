@@ -20,3 +20,8 @@ class CrmConfig(AppConfig):
                 actor=actor, deal=cast(Deal, record), **changes
             ),
         )
+        # A person's privacy request (clients.services.privacy): this app's part of it.
+        from kramar.clients.services import privacy_part_register
+        from kramar.crm import privacy
+
+        privacy_part_register("crm", export=privacy.export, erase=privacy.erase)

@@ -27,3 +27,8 @@ class PersonalConfig(AppConfig):
         order_listener_add(order_changed)
         approval_applier_register(ApprovalKind.PERSONAL_OFFER, offer_apply_approved)
         user_logged_in.connect(merge_at_sign_in, dispatch_uid="personal-recently-viewed")
+        # A person's privacy request (clients.services.privacy): this app's part of it.
+        from kramar.clients.services import privacy_part_register
+        from kramar.personal import privacy
+
+        privacy_part_register("personal", export=privacy.export, erase=privacy.erase)

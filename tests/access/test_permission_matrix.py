@@ -135,6 +135,8 @@ RIGHTS: dict[str, set[str]] = {
     # a client's site data for a privacy request (issue 6): heads export, administrators erase.
     "site.export": {HEAD, ADMIN},
     "site.erase": {ADMIN},
+    "person.export": {HEAD, ADMIN},
+    "person.erase": {ADMIN},
     "shop": {"customer", *STAFF},  # anyone signed in keeps a cart and their own orders
 }
 
@@ -412,6 +414,8 @@ on_api("GET", "/api/mail/{mail_id}", "mail.view", "mail")
 on_api("GET", "/api/mail-templates", "mail.view")
 on_api("GET", "/api/clients/{client_id}/site-data", "site.export", "client")
 on_api("DELETE", "/api/clients/{client_id}/site-data", "site.erase", "client")
+on_api("GET", "/api/clients/{client_id}/personal-data", "person.export", "client")
+on_api("POST", "/api/clients/{client_id}/erase", "person.erase", "client")
 on_api(
     "POST",
     "/api/mail",
@@ -597,6 +601,15 @@ on_office(
     lambda w, r: {"duplicate": w.pk("client", "own")},
 )
 on_office("client-delete", "POST", "/office/clients/{client_id}/delete/", "client.delete", "client")
+on_office(
+    "client-personal-data",
+    "GET",
+    "/office/clients/{client_id}/personal-data.json",
+    "person.export",
+    "client",
+)
+on_office("client-erase", "GET", "/office/clients/{client_id}/erase/", "person.erase", "client")
+on_office("client-erase", "POST", "/office/clients/{client_id}/erase/", "person.erase", "client")
 on_office(
     "client-restore", "POST", "/office/clients/{client_id}/restore/", "client.restore", "bin_client"
 )

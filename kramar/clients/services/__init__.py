@@ -6,6 +6,13 @@ transaction as its own change.
 
 from kramar.clients.services.access import client_require_change
 from kramar.clients.services.merge import client_merge
+from kramar.clients.services.privacy import (
+    Erasure,
+    client_data_export,
+    client_erase,
+    erasure_refusals,
+    privacy_part_register,
+)
 from kramar.clients.services.records import (
     UPDATABLE_FIELDS,
     client_add_email,
@@ -36,12 +43,15 @@ from kramar.clients.services.timeline import timeline_erase, timeline_record
 __all__ = [
     "SAVED_VIEW_FILTERS",
     "UPDATABLE_FIELDS",
+    "Erasure",
     "clean_view_filters",
     "client_add_email",
     "client_add_phone",
     "client_assign_manager",
     "client_create",
+    "client_data_export",
     "client_delete",
+    "client_erase",
     "client_for_guest",
     "client_for_shop_user",
     "client_merge",
@@ -51,10 +61,12 @@ __all__ = [
     "client_set_tags",
     "client_update",
     "clients_assign_manager_bulk",
+    "erasure_refusals",
     "fold",
     "normalize_email",
     "normalize_phone",
     "person_display_name",
+    "privacy_part_register",
     "saved_view_delete",
     "saved_view_save",
     "shop_customer_register",

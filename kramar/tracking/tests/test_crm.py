@@ -259,7 +259,7 @@ def test_export_and_erase_are_audited(make_staff, client_for, sales_manager):
     assert AuditEntry.objects.filter(action="export", object_id=str(client.pk)).exists()
     assert client_for(sales_manager).get(f"/api/clients/{client.pk}/site-data").status_code == 403
     counts = api.delete(f"/api/clients/{client.pk}/site-data").json()
-    assert counts == {"events": 6, "sessions": 1, "timeline": 1}
+    assert counts == {"events": 6, "sessions": 1, "timeline": 1, "touches": 1}  # the lead's
     assert not Visitor.objects.exists() and not SiteSession.objects.exists()
     assert AuditEntry.objects.filter(action="erase", object_id=str(client.pk)).exists()
     assert Client.objects.filter(pk=client.pk).exists()  # the client record stays
