@@ -11,6 +11,7 @@ from kramar.clients.models import Client, SavedView, TimelineEntry
 from kramar.clients.selectors import client_list
 from kramar.crm.models import Activity, ApprovalRequest, Deal
 from kramar.mail.models import MailMessage, MailTemplate
+from kramar.tracking.models import WebFormSubmission
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,9 @@ def wipe():
     from kramar.cart.models import Cart
     from kramar.catalog.models import Product, ProductGroup
     from kramar.orders.models import Order
+    from kramar.tracking.models import Visitor
 
+    Visitor.objects.all().delete()  # with its events and visits
     Allocation.objects.all().delete()
     Statement.objects.all().delete()  # with its lines
     CreditNote.objects.all().delete()
@@ -104,9 +107,11 @@ def test_every_manager_has_a_book_of_clients_and_every_customer_is_a_client():
     managers = User.objects.filter(groups__name="sales_manager")
     assert managers.exists()
     for manager in managers:
-        # Twelve each, and the demo's stranger whose letter made a lead for one of them (M8).
+        # Twelve each, and the leads the demo's stranger's letter (M8) and the site's forms
+        # (issue 6) brought them.
         lead = Client.objects.filter(mail__message_id="<demo-lead-1@example.org>")
-        book = Client.objects.filter(manager=manager).exclude(pk__in=lead)
+        forms = Client.objects.filter(pk__in=WebFormSubmission.objects.values("client"))
+        book = Client.objects.filter(manager=manager).exclude(pk__in=lead).exclude(pk__in=forms)
         assert book.count() == 12
     assert not User.objects.filter(is_staff=False, client__isnull=True).exists()
     silent = Client.objects.filter(manager__isnull=False, last_contact_at__isnull=True)
@@ -161,3 +166,33 @@ def test_the_demo_has_approvals_waiting_a_recycle_bin_and_an_audit_trail_issue_5
     assert AuditEntry.objects.filter(model="crm.deal", action="create").count() == (
         Deal.objects.count()
     )
+
+
+def test_the_demo_has_visits_leads_from_forms_and_touches_issue_6():
+    from kramar.clients.enums import TimelineKind
+    from kramar.tracking.models import (
+        ClientTouch,
+        DealTouch,
+        Event,
+        OrderTouch,
+        SiteSession,
+        Visitor,
+    )
+
+    call_command("kramar_demo", scale="small", no_progress=True)
+    assert Visitor.objects.filter(client__isnull=False).count() >= 15
+    assert Visitor.objects.filter(client__isnull=True).exists()  # anonymous visitors too
+    assert set(Event.objects.values_list("kind", flat=True)) >= {
+        "page_view",
+        "product_view",
+        "search",
+    }
+    assert SiteSession.objects.filter(client__isnull=False).exists()
+    assert TimelineEntry.objects.filter(kind=TimelineKind.SITE_SESSION).exists()
+    sources = set(ClientTouch.objects.values_list("first__source", flat=True))
+    assert {"google", "newsletter"} & sources
+    forms = WebFormSubmission.objects.all()
+    assert forms.count() == 6 and not forms.filter(deal__isnull=True).exists()
+    assert DealTouch.objects.count() == 6
+    assert Activity.objects.filter(deal__in=forms.values("deal"), completed_at=None).count() == 6
+    assert OrderTouch.objects.exists()
