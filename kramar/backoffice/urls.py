@@ -51,6 +51,7 @@ urlpatterns = [
     ),
     path("clients/<int:client_id>/mail/new/", mail.mail_compose, name="mail-compose"),
     path("mail/<int:mail_id>/", mail.mail_detail, name="mail-detail"),
+    path("mail/<int:mail_id>/resend/", mail.mail_resend, name="mail-resend"),
     path(
         "mail/attachments/<int:attachment_id>/",
         mail.attachment_download,

@@ -1,4 +1,5 @@
-"""The mail part of the JSON API: a client's letters, one letter, sending one (M8).
+"""The mail part of the JSON API: a client's letters, one letter, sending one, sending a failed
+one again (M8).
 
 The same services, selectors and rules as the office pages; no business rule lives here.
 """
@@ -91,3 +92,15 @@ def mail_send(request: HttpRequest, payload: MailSendIn) -> Status:
         reply_to=reply_to,
     )
     return Status(201, selectors.message_get(viewer=user, pk=message.pk))
+
+
+@router.post(
+    "/mail/{mail_id}/resend",
+    response={200: MailOut, **problems(*AUTHENTICATED, 400, 404, 409)},
+    summary="Send a failed letter again (same Message-ID); 409 unless it failed",
+)
+def mail_resend(request: HttpRequest, mail_id: Id) -> MailMessage:
+    user = require_permission(request, SEND_MAIL)
+    message = selectors.message_get(viewer=user, pk=mail_id)
+    services.mail_resend(actor=user, message=message)
+    return selectors.message_get(viewer=user, pk=mail_id)

@@ -30,6 +30,7 @@ class MailErrorCode(models.TextChoices):
     TEMPLATE_NAME_TAKEN = "mail.template_name_taken"
     NOT_FOUND = "mail.not_found"
     MAILBOX_NOT_CONFIGURED = "mail.mailbox_not_configured"
+    NOT_FAILED = "mail.not_failed"
 
 
 SUBJECT_MAX_LENGTH = 300

@@ -26,7 +26,9 @@ class AttachmentOut(Schema):
 class MailListOut(Schema):
     id: int
     direction: str = Field(..., description="`in` (received) or `out` (sent).")
-    status: str = Field(..., description="received, queued, sending, sent, failed.")
+    status: str = Field(
+        ..., description="received, queued, sending, sent, failed (then see `error`)."
+    )
     message_id: str
     thread_key: str = Field(..., description="The Message-ID that started the conversation.")
     from_name: str
@@ -47,6 +49,7 @@ class MailOut(MailListOut):
     body_text: str
     notes: str = Field(..., description="What the reader had to drop or replace.")
     error: str = Field(..., description="Why a letter was not sent.")
+    attempts: int = Field(..., description="How often a worker has tried to send it.")
     sent_at: datetime | None
     received_at: datetime | None
     raw_size: int

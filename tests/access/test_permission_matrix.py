@@ -61,7 +61,9 @@ from kramar.crm.services import (
     deal_set_discount,
     deal_update,
 )
-from kramar.mail.services import mail_import
+from kramar.mail.enums import MailStatus
+from kramar.mail.models import MailMessage
+from kramar.mail.services import mail_import, mail_send
 from kramar.returns.services import return_request
 from kramar.returns.tests.support import delivered_order
 
@@ -175,6 +177,11 @@ SEES: dict[str, dict[str, set[str]]] = {
     "invoice": {SM: {"own"}, HEAD: {"own", "dept"}, CH: ALL, ACC: ALL, ADMIN: ALL},
     # a letter and its attachment follow their client.
     "mail": {SM: {"own"}, HEAD: {"own", "dept"}, CH: ALL, MKT: ALL, AS: ALL, ACC: ALL, ADMIN: ALL},
+    "failed_mail": {
+        SM: {"own"},
+        HEAD: {"own", "dept"},
+        **dict.fromkeys((CH, MKT, AS, ACC, ADMIN), ALL),
+    },
     # the bin: the head of the record's department (both sales departments' heads: own+dept
     # are in the head's department) and administrators.
     "bin_client": {HEAD: {"own", "dept"}, ADMIN: ALL},
@@ -419,6 +426,7 @@ on_api(
     "client",
     lambda w, r: {"client_id": w.pk("client", r), "to": w.emails[r], "subject": "x", "body": "y"},
 )
+on_api("POST", "/api/mail/{mail_id}/resend", "mail.send", "failed_mail")
 
 INV = {"view": "invoice.view", "record": "invoice"}
 on_api("GET", "/api/invoices", "invoice.view")
@@ -919,6 +927,7 @@ on_office("mail-detail", "GET", "/office/mail/{mail_id}/", "mail.view", "mail")
 on_office(
     "mail-attachment", "GET", "/office/mail/attachments/{attachment_id}/", "mail.view", "mail"
 )
+on_office("mail-resend", "POST", "/office/mail/{mail_id}/resend/", "mail.send", "failed_mail")
 on_office("recycle-bin", "GET", "/office/recycle-bin/", "client.restore")
 
 NOT_BUSINESS_DATA = {
@@ -1040,6 +1049,11 @@ class World:
             )
             self.ids["invoice"][rel] = {"invoice_id": invoice.pk, "note_id": note.pk}
             self.ids["mail"][rel] = {"mail_id": letter.pk, "attachment_id": attachment.pk}
+            failed = mail_send(
+                actor=manager, client=client, to=self.emails[rel], subject="Лист", body="Текст"
+            )
+            MailMessage.objects.filter(pk=failed.pk).update(status=MailStatus.FAILED, error="x")
+            self.ids["failed_mail"][rel] = {"mail_id": failed.pk}
             self.ids["deal"][rel] = {"deal_id": deal.pk}
             asked = deal_set_discount(actor=manager, deal=deal, percent=50)
             self.ids["approval"][rel] = {"approval_id": asked.pk}

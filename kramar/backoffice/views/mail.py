@@ -1,4 +1,5 @@
-"""Mail pages of the back office: one letter with its thread, attachments, writing to a client.
+"""Mail pages of the back office: one letter with its thread, attachments, writing to a client,
+sending a failed letter again.
 
 Whoever may see the client reads its letters; writing needs ``mail.add_mailmessage`` (M8).
 """
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kramar.accounts.models import User
 from kramar.backoffice.decorators import office_view
@@ -18,6 +19,7 @@ from kramar.clients.selectors import client_get
 from kramar.core.errors import ApplicationError
 from kramar.crm.selectors import deal_list
 from kramar.mail import selectors, services
+from kramar.mail.enums import MailDirection, MailStatus
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -32,8 +34,28 @@ def mail_detail(request: HttpRequest, mail_id: int) -> HttpResponse:
         "message": message,
         "thread": selectors.thread_of(viewer=viewer, message=message),
         "may_reply": viewer.has_perm("mail.add_mailmessage") and message.client_id,
+        "may_resend": viewer.has_perm("mail.add_mailmessage")
+        and message.direction == MailDirection.OUT
+        and message.status == MailStatus.FAILED,
     }
     return render(request, "backoffice/mail/detail.html", context)
+
+
+@office_view("mail.add_mailmessage")
+@require_POST
+def mail_resend(request: HttpRequest, mail_id: int) -> HttpResponse:
+    """Send a failed letter again; the letter's page says what happened."""
+    viewer = _viewer(request)
+    message = selectors.message_get(viewer=viewer, pk=mail_id)
+    try:
+        services.mail_resend(actor=viewer, message=message)
+    except ApplicationError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The letter is on its way again."))
+    return redirect("backoffice:mail-detail", mail_id=mail_id)
 
 
 @office_view("mail.view_mailmessage")

@@ -4,6 +4,7 @@ Every letter is written to the client's one timeline through ``clients.services`
 transaction as the letter itself (M11, M14).
 """
 
+from kramar.mail.services.delivery import mail_deliver_now, mail_resend, mail_stuck_sending_fail
 from kramar.mail.services.inbound import (
     ImportOutcome,
     lead_manager,
@@ -11,7 +12,7 @@ from kramar.mail.services.inbound import (
     mail_quarantine,
 )
 from kramar.mail.services.mailbox import FetchResult, MailboxError, mailbox_fetch
-from kramar.mail.services.outbound import mail_deliver_now, mail_send
+from kramar.mail.services.outbound import mail_send
 from kramar.mail.services.templates import (
     PLACEHOLDERS,
     RenderedLetter,
@@ -32,7 +33,9 @@ __all__ = [
     "mail_deliver_now",
     "mail_import",
     "mail_quarantine",
+    "mail_resend",
     "mail_send",
+    "mail_stuck_sending_fail",
     "mail_template_render",
     "mail_template_save",
     "mailbox_fetch",

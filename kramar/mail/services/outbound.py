@@ -1,13 +1,12 @@
-"""Letters from staff to a client (M8): recorded and put on the timeline at once, sent by the
-worker after the commit over SMTP with a Message-ID of ours and the threading headers."""
+"""Letters from staff to a client (M8): recorded and put on the timeline at once, and sent by
+the worker after the commit (``delivery.py``)."""
 
 from __future__ import annotations
 
-import logging
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage, make_msgid
+from django.core.mail import make_msgid
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,9 +25,7 @@ from kramar.mail.enums import (
     MailStatus,
 )
 from kramar.mail.models import MailMessage
-from kramar.notifications.services import notification_deliver
 
-logger = logging.getLogger(__name__)
 REFERENCES_KEPT = 20
 
 
@@ -132,59 +129,3 @@ def mail_send(
 
     transaction.on_commit(lambda: mail_deliver.enqueue(message.pk))
     return message
-
-
-def _email_of(message: MailMessage) -> EmailMessage:
-    sender_name = message.sent_by.get_full_name() if message.sent_by else ""
-    headers = {"Message-ID": message.message_id}
-    if message.in_reply_to:
-        headers["In-Reply-To"] = message.in_reply_to
-    if message.references:
-        headers["References"] = message.references
-    return EmailMessage(
-        subject=message.subject,
-        body=message.body_text,
-        from_email=formataddr((sender_name, parseaddr(settings.MAIL_FROM)[1])),
-        to=list(message.to_addresses),
-        headers=headers,
-    )
-
-
-def mail_deliver_now(*, message_id: int) -> str:
-    """Send one queued letter over SMTP and record the outcome; a sent one is never resent."""
-    with transaction.atomic():
-        message = (
-            MailMessage.objects.select_for_update()
-            .filter(pk=message_id, direction=MailDirection.OUT)
-            .first()
-        )
-        if message is None or message.status != MailStatus.QUEUED:
-            return "nothing to send"
-        # Claimed before the network call: a second worker finds it sending, not queued.
-        message.status = MailStatus.SENDING
-        message.save(update_fields=["status"])
-    message = MailMessage.objects.select_related("sent_by", "client").get(pk=message_id)
-    try:
-        _email_of(message).send()
-    except Exception as error:  # SMTP refused, timed out or is down: record it, tell the sender
-        logger.warning("letter %s not sent", message.message_id, exc_info=True)
-        _mark_failed(message, str(error) or type(error).__name__)
-        return "failed"
-    MailMessage.objects.filter(pk=message.pk).update(
-        status=MailStatus.SENT, sent_at=timezone.now(), error=""
-    )
-    return "sent"
-
-
-def _mark_failed(message: MailMessage, error: str) -> None:
-    MailMessage.objects.filter(pk=message.pk).update(status=MailStatus.FAILED, error=error[:2000])
-    if message.sent_by is not None:
-        notification_deliver(
-            recipient=message.sent_by,
-            key=f"mail-failed:{message.pk}",
-            kind="mail",
-            title=_("Letter not sent: %(subject)s") % {"subject": message.subject},
-            body=error[:500],
-            url=f"/office/mail/{message.pk}/",
-            email=False,
-        )

@@ -114,3 +114,15 @@ def test_a_clients_letters_in_and_out_newest_first(client_for, sales_manager, ow
     (attachment,) = detail["attachments"]
     assert attachment["filename"] == "фото.jpg"
     assert attachment["url"] == f"/office/mail/attachments/{attachment['id']}/"
+
+
+def test_a_failed_letter_is_sent_again_through_the_api(client_for, sales_manager, own_client):
+    api = client_for(sales_manager)
+    sent = api.post("/api/mail", payload(own_client), content_type=JSON).json()
+    refused = api.post(f"/api/mail/{sent['id']}/resend")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "mail.not_failed"
+    MailMessage.objects.filter(pk=sent["id"]).update(status="failed", error="timed out")
+    again = api.post(f"/api/mail/{sent['id']}/resend")
+    assert again.status_code == 200, again.content
+    assert (again.json()["status"], again.json()["error"]) == ("queued", "")

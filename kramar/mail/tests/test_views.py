@@ -137,3 +137,24 @@ def test_nonsense_in_the_query_string_is_ignored_or_not_found(
 ):
     response = client_for(sales_manager).get(f"/office/clients/{own_client.pk}/mail/new/?{query}")
     assert response.status_code in (200, 404)
+
+
+def test_a_failed_letter_is_sent_again_from_its_page(client_for, sales_manager, own_client):
+    api = client_for(sales_manager)
+    api.post(
+        f"/office/clients/{own_client.pk}/mail/new/",
+        {"to": "olena@client.test", "subject": "S", "body": "B"},
+    )
+    message = MailMessage.objects.get()
+    assert 'data-testid="resend"' not in api.get(f"/office/mail/{message.pk}/").content.decode()
+    MailMessage.objects.filter(pk=message.pk).update(
+        status="failed", error="Connection refused", attempts=1
+    )
+    page = api.get(f"/office/mail/{message.pk}/").content.decode()
+    assert "Connection refused" in page and 'data-testid="resend"' in page
+    again = api.post(f"/office/mail/{message.pk}/resend/")
+    assert again.status_code == 302 and again["Location"] == f"/office/mail/{message.pk}/"
+    message.refresh_from_db()
+    assert (message.status, message.error) == ("queued", "")
+    # Once more is refused with a message, not an error page: it is no longer failed.
+    assert api.post(f"/office/mail/{message.pk}/resend/").status_code == 302
