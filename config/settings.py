@@ -278,6 +278,12 @@ MAIL_MAX_ATTACHMENT_BYTES = env.number(
     "MAIL_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024, minimum=0
 )
 MAIL_MAX_MESSAGE_BYTES = env.number("MAIL_MAX_MESSAGE_BYTES", default=50 * 1024 * 1024, minimum=1)
+# Files staff send with a letter: each at most MAIL_MAX_ATTACHMENT_BYTES, all of one letter
+# together at most MAIL_MAX_LETTER_ATTACHMENTS_BYTES, and at most MAIL_MAX_ATTACHMENTS of them.
+MAIL_MAX_LETTER_ATTACHMENTS_BYTES = env.number(
+    "MAIL_MAX_LETTER_ATTACHMENTS_BYTES", default=20 * 1024 * 1024, minimum=0
+)
+MAIL_MAX_ATTACHMENTS = env.number("MAIL_MAX_ATTACHMENTS", default=10, minimum=0)
 # A letter still "sending" this long after a worker took it (the worker died in the SMTP call) is
 # marked failed and its sender told, to resend it by hand if it did not arrive (docs/mail.md).
 MAIL_SENDING_STUCK_AFTER = timedelta(

@@ -60,8 +60,9 @@ class MailOut(MailListOut):
         return list(obj.attachments.all())  # type: ignore[attr-defined]
 
 
-class MailSendIn(Schema):
-    client_id: Id
+class MailLetterIn(Schema):
+    """A letter to a client: its fields as JSON, or as the form fields of a multipart request."""
+
     to: str = Field(..., min_length=3, max_length=254, pattern=NO_NUL)
     subject: str = Field("", max_length=SUBJECT_MAX_LENGTH, pattern=NO_NUL)
     body: str = Field("", max_length=BODY_MAX_LENGTH, pattern=NO_NUL)
@@ -72,6 +73,10 @@ class MailSendIn(Schema):
     template_id: Id | None = Field(
         None, description="Fill an empty subject or text from this template (/mail-templates)."
     )
+
+
+class MailSendIn(MailLetterIn):
+    client_id: Id
 
 
 class MailTemplateOut(Schema):

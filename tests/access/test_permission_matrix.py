@@ -218,6 +218,7 @@ class E:
 
 
 API: dict[str, E] = {}
+MULTIPART = "_multipart"  # a body key: send the body as multipart/form-data, not JSON
 OFFICE: dict[str, E] = {}
 
 
@@ -425,6 +426,13 @@ on_api(
     "mail.send",
     "client",
     lambda w, r: {"client_id": w.pk("client", r), "to": w.emails[r], "subject": "x", "body": "y"},
+)
+on_api(
+    "POST",
+    "/api/clients/{client_id}/mail",
+    "mail.send",
+    "client",
+    lambda w, r: {MULTIPART: True, "to": w.emails[r], "subject": "x", "body": "y"},
 )
 on_api("POST", "/api/mail/{mail_id}/resend", "mail.send", "failed_mail")
 
@@ -1123,6 +1131,9 @@ def _ask(browser: HttpClient, endpoint: E, url: str, body: dict[str, Any] | None
                 response = getattr(browser, method)(url, body or {})
             elif method in ("get", "delete"):
                 response = getattr(browser, method)(url)
+            elif body and body.get(MULTIPART):  # form fields (and files) as multipart/form-data
+                fields = {key: value for key, value in body.items() if key != MULTIPART}
+                response = browser.post(url, fields)
             elif body and isinstance(body.get("file"), bytes):  # an upload
                 upload = SimpleUploadedFile("statement.csv", body["file"], content_type="text/csv")
                 response = browser.post(url, {"file": upload})

@@ -1,11 +1,12 @@
-"""Mail pages of the back office: one letter with its thread, attachments, writing to a client,
-sending a failed letter again.
+"""Mail pages of the back office: one letter with its thread, attachments, writing to a client
+with files, sending a failed letter again.
 
 Whoever may see the client reads its letters; writing needs ``mail.add_mailmessage`` (M8).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -116,7 +117,7 @@ def mail_compose(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get(viewer=viewer, pk=client_id)
     deals = deal_list(viewer=viewer, client=client)
     if request.method == "POST":
-        form = ComposeForm(request.POST, client=client, deals=deals)
+        form = ComposeForm(request.POST, request.FILES, client=client, deals=deals)
         if form.is_valid():
             data = form.cleaned_data
             reply_to = (
@@ -133,6 +134,12 @@ def mail_compose(request: HttpRequest, client_id: int) -> HttpResponse:
                     body=data["body"],
                     deal=data["deal"],
                     reply_to=reply_to,
+                    attachments=[
+                        services.LetterFile(
+                            name=file.name or "", content=file, content_type=file.content_type
+                        )
+                        for file in data["attachments"]
+                    ],
                 )
             except ApplicationError as error:
                 form.add_error(error.extra.get("field") or None, str(error.message))
@@ -147,5 +154,10 @@ def mail_compose(request: HttpRequest, client_id: int) -> HttpResponse:
         "picker": TemplatePickForm(request.GET or None, templates=selectors.templates_active()),
         "deal_id": request.GET.get("deal", ""),
         "reply_to": request.GET.get("reply_to", ""),
+        "limits": {
+            "count": settings.MAIL_MAX_ATTACHMENTS,
+            "each": settings.MAIL_MAX_ATTACHMENT_BYTES,
+            "total": settings.MAIL_MAX_LETTER_ATTACHMENTS_BYTES,
+        },
     }
     return render(request, "backoffice/mail/compose.html", context)

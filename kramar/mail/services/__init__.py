@@ -1,4 +1,5 @@
-"""Writes of the mail app: letters out and in, templates, the mailbox fetch (M8).
+"""Writes of the mail app: letters out (with files) and in, their delivery, templates, the
+mailbox fetch (M8).
 
 Every letter is written to the client's one timeline through ``clients.services`` in the same
 transaction as the letter itself (M11, M14).
@@ -12,7 +13,7 @@ from kramar.mail.services.inbound import (
     mail_quarantine,
 )
 from kramar.mail.services.mailbox import FetchResult, MailboxError, mailbox_fetch
-from kramar.mail.services.outbound import mail_send
+from kramar.mail.services.outbound import LetterFile, mail_send
 from kramar.mail.services.templates import (
     PLACEHOLDERS,
     RenderedLetter,
@@ -26,6 +27,7 @@ __all__ = [
     "PLACEHOLDERS",
     "FetchResult",
     "ImportOutcome",
+    "LetterFile",
     "MailboxError",
     "RenderedLetter",
     "fill_placeholders",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from email.message import MIMEPart
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -28,12 +29,27 @@ from kramar.core.errors import (
     PermissionDeniedError,
 )
 from kramar.mail.enums import MailDirection, MailErrorCode, MailStatus
-from kramar.mail.models import MailMessage
+from kramar.mail.models import MailAttachment, MailMessage
 from kramar.mail.selectors import messages_visible_to
 from kramar.notifications.services import notification_deliver
 
 logger = logging.getLogger(__name__)
 SEND_MAIL = "mail.add_mailmessage"
+
+
+def _attachment_part(attachment: MailAttachment) -> MIMEPart:
+    """Return a file as a MIME part carrying its bytes exactly (base64, never re-encoded text)."""
+    with attachment.file.open("rb") as handle:
+        data = handle.read()
+    maintype, _slash, subtype = attachment.content_type.partition("/")
+    if not subtype or maintype in ("multipart", "message"):
+        maintype, subtype = "application", "octet-stream"
+    part = MIMEPart()
+    part.set_content(
+        data, maintype=maintype, subtype=subtype, disposition="attachment",
+        filename=attachment.filename,
+    )  # fmt: skip
+    return part
 
 
 def _email_of(message: MailMessage) -> EmailMessage:
@@ -43,13 +59,16 @@ def _email_of(message: MailMessage) -> EmailMessage:
         headers["In-Reply-To"] = message.in_reply_to
     if message.references:
         headers["References"] = message.references
-    return EmailMessage(
+    email = EmailMessage(
         subject=message.subject,
         body=message.body_text,
         from_email=formataddr((sender_name, parseaddr(settings.MAIL_FROM)[1])),
         to=list(message.to_addresses),
         headers=headers,
     )
+    for attachment in message.attachments.all():
+        email.attach(_attachment_part(attachment))
+    return email
 
 
 def mail_deliver_now(*, message_id: int) -> str:
@@ -68,7 +87,11 @@ def mail_deliver_now(*, message_id: int) -> str:
         message.claimed_at = timezone.now()
         message.save(update_fields=["status", "attempts", "claimed_at"])
     attempt = message.attempts
-    message = MailMessage.objects.select_related("sent_by", "client").get(pk=message_id)
+    message = (
+        MailMessage.objects.select_related("sent_by", "client")
+        .prefetch_related("attachments")
+        .get(pk=message_id)
+    )
     try:
         _email_of(message).send()
     except Exception as error:  # SMTP refused, timed out or is down: record it, tell the sender
@@ -140,7 +163,7 @@ def mail_stuck_sending_fail(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def mail_resend(*, actor: User, message: MailMessage) -> MailMessage:
-    """Queue a failed letter again, as it was (same Message-ID and thread).
+    """Queue a failed letter again, as it was (same Message-ID, files and thread).
 
     The same Message-ID lets the client's mail program recognise a copy of a letter that did
     arrive after all, and keeps the reply on the thread. The client's address must still be

@@ -1,6 +1,6 @@
 """A letter a dead worker left "sending" is not lost and not sent twice by itself (M8): the
 periodic sweeper marks it not sent and tells its sender, who sends it again from the letter;
-sending again keeps its Message-ID and thread, through a real SMTP server."""
+sending again keeps its Message-ID, thread and files, through a real SMTP server."""
 
 from datetime import timedelta
 
@@ -15,6 +15,7 @@ from kramar.core.errors import ApplicationError, NotFoundError, PermissionDenied
 from kramar.mail.enums import MailStatus
 from kramar.mail.models import MailMessage
 from kramar.mail.services import (
+    LetterFile,
     mail_deliver_now,
     mail_resend,
     mail_send,
@@ -92,10 +93,12 @@ def test_the_sweeper_is_a_periodic_job_of_every_installation():
     assert mail_stuck_sending_task.call() == "0 letter(s) marked not sent"
 
 
-def test_a_failed_letter_is_sent_again_with_its_message_id(
+def test_a_failed_letter_is_sent_again_with_its_message_id_and_files(
     manager, client_of, settings, smtp_inbox
 ):
-    message = queued(manager, client_of)
+    message = queued(
+        manager, client_of, attachments=[LetterFile.of_bytes("план.pdf", b"%PDF-1.7 \x00\xff")]
+    )
     smtp_port = settings.MAILERS["default"]["OPTIONS"]["port"]
     settings.MAILERS["default"]["OPTIONS"]["port"] = 9  # the server is down at first
     assert mail_deliver_now(message_id=message.pk) == "failed"
@@ -109,6 +112,11 @@ def test_a_failed_letter_is_sent_again_with_its_message_id(
     assert (message.status, message.attempts) == (MailStatus.SENT, 2)
     (arrived,) = smtp_inbox.messages
     assert arrived["Message-ID"] == message.message_id
+    (part,) = [p for p in arrived.walk() if p.get_content_disposition() == "attachment"]
+    assert (part.get_filename(), part.get_payload(decode=True)) == (
+        "план.pdf",
+        b"%PDF-1.7 \x00\xff",
+    )
 
 
 def test_only_a_failed_letter_is_sent_again(manager, client_of):
