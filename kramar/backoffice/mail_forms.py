@@ -60,3 +60,20 @@ class ComposeForm(forms.Form):
         emails = [email.email for email in client.emails.all()]
         cast(forms.ChoiceField, self.fields["to"]).choices = [(e, e) for e in emails]
         cast(forms.ModelChoiceField, self.fields["deal"]).queryset = deals
+
+
+class QuarantineFileForm(forms.Form):
+    """Filing a quarantined letter: the client (chosen on the page from those one sees) and,
+    optionally, one of the client's deals."""
+
+    client = forms.ModelChoiceField(
+        label=_("Client"), queryset=Client.objects.none(), widget=forms.HiddenInput
+    )
+    deal = forms.ModelChoiceField(label=_("Deal"), queryset=Deal.objects.none(), required=False)
+
+    def __init__(
+        self, *args: Any, clients: QuerySet[Client], deals: QuerySet[Deal], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["client"]).queryset = clients
+        cast(forms.ModelChoiceField, self.fields["deal"]).queryset = deals

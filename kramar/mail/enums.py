@@ -34,6 +34,7 @@ class MailErrorCode(models.TextChoices):
     ATTACHMENT_TOO_LARGE = "mail.attachment_too_large"
     ATTACHMENTS_TOO_LARGE = "mail.attachments_too_large"
     ATTACHMENT_EMPTY = "mail.attachment_empty"
+    NOT_QUARANTINED = "mail.not_quarantined"
     NOT_FAILED = "mail.not_failed"
 
 

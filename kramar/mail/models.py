@@ -136,6 +136,9 @@ class MailMessage(models.Model):
                 condition=models.Q(status__in=["quarantined", "sending"]),
             ),
         ]
+        permissions = [
+            ("manage_quarantine", _("May file or discard quarantined letters")),
+        ]
 
     def __str__(self) -> str:
         return self.subject or self.message_id

@@ -1,5 +1,5 @@
-"""Writes of the mail app: letters out (with files) and in, their delivery, templates, the
-mailbox fetch (M8).
+"""Writes of the mail app: letters out and in, their delivery, the quarantine sorted by hand,
+templates, the mailbox fetch (M8).
 
 Every letter is written to the client's one timeline through ``clients.services`` in the same
 transaction as the letter itself (M11, M14).
@@ -14,6 +14,7 @@ from kramar.mail.services.inbound import (
 )
 from kramar.mail.services.mailbox import FetchResult, MailboxError, mailbox_fetch
 from kramar.mail.services.outbound import LetterFile, mail_send
+from kramar.mail.services.quarantine import mail_quarantine_discard, mail_quarantine_file
 from kramar.mail.services.templates import (
     PLACEHOLDERS,
     RenderedLetter,
@@ -35,6 +36,8 @@ __all__ = [
     "mail_deliver_now",
     "mail_import",
     "mail_quarantine",
+    "mail_quarantine_discard",
+    "mail_quarantine_file",
     "mail_resend",
     "mail_send",
     "mail_stuck_sending_fail",
