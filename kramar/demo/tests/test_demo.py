@@ -15,6 +15,12 @@ from kramar.mail.models import MailMessage, MailTemplate
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _private_mail_files(settings, tmp_path):
+    """The demo's letters carry files: keep them out of the working copy's var/."""
+    settings.MAIL_FILES_ROOT = str(tmp_path / "mail-files")
+
+
 def snapshot():
     return (
         sorted(User.objects.values_list("email", "full_name", "is_staff")),
@@ -161,3 +167,11 @@ def test_the_demo_has_approvals_waiting_a_recycle_bin_and_an_audit_trail_issue_5
     assert AuditEntry.objects.filter(model="crm.deal", action="create").count() == (
         Deal.objects.count()
     )
+
+
+def test_the_demo_mail_has_a_letter_with_a_file_and_a_bounce_in_the_quarantine_m8():
+    call_command("kramar_demo", scale="small", no_progress=True)
+    with_file = MailMessage.objects.filter(direction="out", attachments__isnull=False).get()
+    assert with_file.attachments.get().filename == "Комерційна пропозиція.txt"
+    bounce = MailMessage.objects.get(message_id="<demo-bounce-1@mx.example.com>")
+    assert bounce.status == "quarantined" and bounce.client is None
