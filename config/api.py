@@ -8,7 +8,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -91,6 +96,15 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = CoreErrorCode.METHOD_NOT_ALLOWED if exc.status_code == 405 else "http_error"
     return problem(code, str(exc.message), exc.status_code)
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Django refuses a request past its upload limits (DATA_UPLOAD_MAX_MEMORY_SIZE,
+    # DATA_UPLOAD_MAX_NUMBER_FILES, ...) while Ninja reads it: the caller's fault, never a 500.
+    if isinstance(exc, RequestDataTooBig | TooManyFilesSent):
+        return problem("request_too_large", _("The request is too large."), 413)
+    return problem("bad_request", _("The request is not valid."), 400)
 
 
 @api.exception_handler(Exception)

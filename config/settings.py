@@ -278,6 +278,17 @@ MAIL_MAX_ATTACHMENT_BYTES = env.number(
     "MAIL_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024, minimum=0
 )
 MAIL_MAX_MESSAGE_BYTES = env.number("MAIL_MAX_MESSAGE_BYTES", default=50 * 1024 * 1024, minimum=1)
+# Files staff send with a letter: each at most MAIL_MAX_ATTACHMENT_BYTES, all of one letter
+# together at most MAIL_MAX_LETTER_ATTACHMENTS_BYTES, and at most MAIL_MAX_ATTACHMENTS of them.
+MAIL_MAX_LETTER_ATTACHMENTS_BYTES = env.number(
+    "MAIL_MAX_LETTER_ATTACHMENTS_BYTES", default=20 * 1024 * 1024, minimum=0
+)
+MAIL_MAX_ATTACHMENTS = env.number("MAIL_MAX_ATTACHMENTS", default=10, minimum=0)
+# A letter still "sending" this long after a worker took it (the worker died in the SMTP call) is
+# marked failed and its sender told, to resend it by hand if it did not arrive (docs/mail.md).
+MAIL_SENDING_STUCK_AFTER = timedelta(
+    minutes=env.number("MAIL_SENDING_STUCK_MINUTES", default=15, minimum=1)
+)
 # New leads from unknown senders: this manager (by e-mail), else round-robin over sales managers.
 # Mail attachments and quarantined raw messages: private files, served only through the office
 # page that checks who may see the client (never under MEDIA_URL, which the web server publishes).
@@ -313,6 +324,10 @@ KRAMAR_PERIODIC_JOBS["tracking-sessions"] = (
 KRAMAR_PERIODIC_JOBS["tracking-abandoned-carts"] = (
     "kramar.tracking.tasks.abandoned_carts_task",
     timedelta(hours=1),
+)
+KRAMAR_PERIODIC_JOBS["mail-stuck-sending"] = (
+    "kramar.mail.tasks.mail_stuck_sending_task",
+    timedelta(minutes=5),
 )
 if MAIL_IMAP["host"]:
     KRAMAR_PERIODIC_JOBS["mail-fetch"] = ("kramar.mail.tasks.mailbox_fetch_task", MAIL_FETCH_EVERY)

@@ -47,6 +47,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Roles and rights"), "backoffice:roles", "accounts.view_user"),
     NavItem(_("Audit trail"), "backoffice:audit-trail", "audit.view_auditentry"),
     NavItem(_("Recycle bin"), "backoffice:recycle-bin", "clients.restore_client"),
+    NavItem(_("Mail quarantine"), "backoffice:mail-quarantine", "mail.manage_quarantine"),
     NavItem(_("API tokens"), "backoffice:tokens", "accounts.use_api_tokens"),
     NavItem(_("Sign-in codes"), "backoffice:security", "accounts.access_office"),
     NavItem(_("API reference"), "api:openapi-view", "accounts.access_office"),

@@ -13,6 +13,7 @@ from kramar.backoffice.views import (
     clients,
     deals,
     mail,
+    mail_quarantine,
     notifications,
     orders,
     people,
@@ -52,6 +53,28 @@ urlpatterns = [
     ),
     path("clients/<int:client_id>/mail/new/", mail.mail_compose, name="mail-compose"),
     path("mail/<int:mail_id>/", mail.mail_detail, name="mail-detail"),
+    path("mail/<int:mail_id>/resend/", mail.mail_resend, name="mail-resend"),
+    path("mail/quarantine/", mail_quarantine.quarantine_list, name="mail-quarantine"),
+    path(
+        "mail/quarantine/<int:mail_id>/",
+        mail_quarantine.quarantine_detail,
+        name="mail-quarantine-detail",
+    ),
+    path(
+        "mail/quarantine/<int:mail_id>/file/",
+        mail_quarantine.quarantine_file,
+        name="mail-quarantine-file",
+    ),
+    path(
+        "mail/quarantine/<int:mail_id>/discard/",
+        mail_quarantine.quarantine_discard,
+        name="mail-quarantine-discard",
+    ),
+    path(
+        "mail/quarantine/<int:mail_id>/raw/",
+        mail_quarantine.quarantine_raw,
+        name="mail-quarantine-raw",
+    ),
     path(
         "mail/attachments/<int:attachment_id>/",
         mail.attachment_download,

@@ -1,5 +1,6 @@
-"""Demo correspondence: letter templates, a few letters to demo clients and their replies, and
-one letter from a stranger that becomes a lead (M8).
+"""Demo correspondence: letter templates, a few letters to demo clients and their replies (the
+first with a file), one letter from a stranger that becomes a lead, and one bounce that waits in
+the quarantine for a person to file it (M8).
 
 Written through the services, so the timelines, threads and the lead are what real use leaves.
 The demo's outgoing letters are recorded as sent, so the worker sends nothing to demo addresses.
@@ -18,7 +19,7 @@ from kramar.accounts.models import User
 from kramar.clients.models import Client
 from kramar.mail.enums import MailStatus
 from kramar.mail.models import MailMessage, MailTemplate
-from kramar.mail.services import mail_import, mail_send, mail_template_save
+from kramar.mail.services import LetterFile, mail_import, mail_send, mail_template_save
 
 LETTERS = {"small": 8, "medium": 40, "large": 120}
 TEMPLATES = [
@@ -41,6 +42,11 @@ TEMPLATES = [
         "{sender_name}",
     ),
 ]
+OFFER_FILE = (
+    "Комерційна пропозиція.txt",
+    "Шафа-купе 2400×600×2200, дуб сонома: 18 600 грн.\n"
+    "Доставка і монтаж по місту: безкоштовно.\nПропозиція дійсна 14 днів.\n",
+)
 QUESTIONS = [
     ("Щодо пропозиції", "Ціна влаштовує. Чи можлива доставка в суботу?"),
     ("Уточнення", "Чи є цей товар у сірому кольорі?"),
@@ -72,14 +78,17 @@ def seed(context: Any) -> list[tuple[str, str, str]]:
         .order_by("pk")
         .distinct()[:200]
     )
-    for client in rng.sample(clients, min(len(clients), LETTERS[context.scale] // 2)):
-        _conversation(rng, client)
+    chosen = rng.sample(clients, min(len(clients), LETTERS[context.scale] // 2))
+    for number, client in enumerate(chosen):
+        _conversation(rng, client, with_file=number == 0)
     _stranger_writes()
+    if chosen:
+        _bounce(chosen[-1])
     context.progress(units)
     return []
 
 
-def _conversation(rng: Any, client: Client) -> None:
+def _conversation(rng: Any, client: Client, *, with_file: bool = False) -> None:
     manager = client.manager
     if manager is None or not manager.has_perm("mail.add_mailmessage"):
         return
@@ -92,6 +101,9 @@ def _conversation(rng: Any, client: Client) -> None:
         subject=f"Пропозиція для {client.name}",
         body=f"Добрий день!\n\nНадсилаю пропозицію.\n\n{manager.get_full_name()}",
         deal=deal,
+        attachments=[LetterFile.of_bytes(OFFER_FILE[0], OFFER_FILE[1].encode(), "text/plain")]
+        if with_file
+        else [],
     )
     # Recorded as sent: the demo must not mail its made-up addresses.
     MailMessage.objects.filter(pk=ours.pk).update(status=MailStatus.SENT, sent_at=timezone.now())
@@ -119,3 +131,22 @@ def _stranger_writes() -> None:
     letter["Message-ID"] = "<demo-lead-1@example.org>"
     letter.set_content("Добрий день! Плануємо облаштувати офіс. Надішліть, будь ласка, каталог.")
     mail_import(raw=letter.as_bytes(), mailbox="demo", notify=False)
+
+
+def _bounce(client: Client) -> None:
+    """A mail server's bounce of a letter to the client: automatic, from an unknown sender, so
+    quarantined; its text names the client's address, which the quarantine page suggests."""
+    address = client.emails.all()[0].email
+    bounce = EmailMessage()
+    bounce["From"] = "Mail Delivery System <MAILER-DAEMON@mx.example.com>"
+    bounce["To"] = "shop@kramar.localhost"
+    bounce["Subject"] = "Undelivered Mail Returned to Sender"
+    bounce["Date"] = format_datetime(timezone.now())
+    bounce["Message-ID"] = "<demo-bounce-1@mx.example.com>"
+    bounce["Auto-Submitted"] = "auto-replied"
+    bounce.set_content(
+        "This is the mail system at host mx.example.com.\n\n"
+        "I'm sorry to have to inform you that your message could not be delivered to\n"
+        f"<{address}>: mailbox full.\n"
+    )
+    mail_import(raw=bounce.as_bytes(), mailbox="demo", notify=False)

@@ -30,6 +30,12 @@ class MailErrorCode(models.TextChoices):
     TEMPLATE_NAME_TAKEN = "mail.template_name_taken"
     NOT_FOUND = "mail.not_found"
     MAILBOX_NOT_CONFIGURED = "mail.mailbox_not_configured"
+    TOO_MANY_ATTACHMENTS = "mail.too_many_attachments"
+    ATTACHMENT_TOO_LARGE = "mail.attachment_too_large"
+    ATTACHMENTS_TOO_LARGE = "mail.attachments_too_large"
+    ATTACHMENT_EMPTY = "mail.attachment_empty"
+    NOT_QUARANTINED = "mail.not_quarantined"
+    NOT_FAILED = "mail.not_failed"
 
 
 SUBJECT_MAX_LENGTH = 300

@@ -114,6 +114,10 @@ class MailMessage(models.Model):
     # What the parser had to do: attachments dropped, unknown charsets read with replacement.
     notes = models.TextField(_("notes"), blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Delivery attempts of a letter out: each claim by a worker counts one and is the key of its
+    # outcome, so a late answer of an attempt the sweeper gave up on is still recorded.
+    attempts = models.PositiveSmallIntegerField(_("attempts to send"), default=0)
+    claimed_at = models.DateTimeField(_("taken by a worker at"), null=True, blank=True)
     # The message as it came, kept only when it could not be filed (quarantine).
     raw_file = models.FileField(_("raw message"), storage=mail_files, blank=True, max_length=255)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -125,6 +129,15 @@ class MailMessage(models.Model):
         indexes = [
             models.Index(fields=["client", "-occurred_at", "-id"], name="mail_client_idx"),
             models.Index(fields=["deal", "-occurred_at", "-id"], name="mail_deal_idx"),
+            # Small by nature: the quarantine page and the sweeper of letters left "sending".
+            models.Index(
+                fields=["status", "-occurred_at"],
+                name="mail_waiting_idx",
+                condition=models.Q(status__in=["quarantined", "sending"]),
+            ),
+        ]
+        permissions = [
+            ("manage_quarantine", _("May file or discard quarantined letters")),
         ]
 
     def __str__(self) -> str:

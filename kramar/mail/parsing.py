@@ -239,13 +239,20 @@ def _text(part: Message, notes: list[str]) -> str:
         return data.decode("utf-8", errors="replace")
 
 
+def clean_filename(name: str) -> str:
+    """Return a file name fit to show and to offer for download: its last path part, without
+    control characters or leading and trailing dots and spaces, at most 200 characters; "" when
+    nothing is left. The same rule for files that come with letters and files staff send."""
+    name = _CONTROL.sub("", PurePosixPath(name.replace("\\", "/")).name).strip(" .")
+    return name[:200]
+
+
 def _filename(part: Message, index: int) -> str:
     try:
         name = part.get_filename() or ""
     except Exception:
         name = ""
-    name = _CONTROL.sub("", PurePosixPath(name.replace("\\", "/")).name).strip(" .")
-    return name[:200]
+    return clean_filename(name)
 
 
 def _attachment(

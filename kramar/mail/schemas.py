@@ -26,7 +26,9 @@ class AttachmentOut(Schema):
 class MailListOut(Schema):
     id: int
     direction: str = Field(..., description="`in` (received) or `out` (sent).")
-    status: str = Field(..., description="received, queued, sending, sent, failed.")
+    status: str = Field(
+        ..., description="received, queued, sending, sent, failed (then see `error`)."
+    )
     message_id: str
     thread_key: str = Field(..., description="The Message-ID that started the conversation.")
     from_name: str
@@ -47,6 +49,7 @@ class MailOut(MailListOut):
     body_text: str
     notes: str = Field(..., description="What the reader had to drop or replace.")
     error: str = Field(..., description="Why a letter was not sent.")
+    attempts: int = Field(..., description="How often a worker has tried to send it.")
     sent_at: datetime | None
     received_at: datetime | None
     raw_size: int
@@ -57,8 +60,9 @@ class MailOut(MailListOut):
         return list(obj.attachments.all())  # type: ignore[attr-defined]
 
 
-class MailSendIn(Schema):
-    client_id: Id
+class MailLetterIn(Schema):
+    """A letter to a client: its fields as JSON, or as the form fields of a multipart request."""
+
     to: str = Field(..., min_length=3, max_length=254, pattern=NO_NUL)
     subject: str = Field("", max_length=SUBJECT_MAX_LENGTH, pattern=NO_NUL)
     body: str = Field("", max_length=BODY_MAX_LENGTH, pattern=NO_NUL)
@@ -69,6 +73,10 @@ class MailSendIn(Schema):
     template_id: Id | None = Field(
         None, description="Fill an empty subject or text from this template (/mail-templates)."
     )
+
+
+class MailSendIn(MailLetterIn):
+    client_id: Id
 
 
 class MailTemplateOut(Schema):

@@ -1,4 +1,5 @@
-"""Background work of the mail: sending a queued letter, fetching the mailbox (M8)."""
+"""Background work of the mail: sending a queued letter, fetching the mailbox, giving up on
+letters a dead worker left sending (M8)."""
 
 from __future__ import annotations
 
@@ -19,3 +20,11 @@ def mailbox_fetch_task() -> str:
     from kramar.mail.services import mailbox_fetch
 
     return str(mailbox_fetch())
+
+
+@task
+def mail_stuck_sending_task() -> str:
+    """Mark failed the letters a dead worker left "sending" (settings.KRAMAR_PERIODIC_JOBS)."""
+    from kramar.mail.services import mail_stuck_sending_fail
+
+    return f"{mail_stuck_sending_fail()} letter(s) marked not sent"

@@ -1,15 +1,17 @@
-"""Mail pages of the back office: one letter with its thread, attachments, writing to a client.
+"""Mail pages of the back office: one letter with its thread, attachments, writing to a client
+with files, sending a failed letter again.
 
 Whoever may see the client reads its letters; writing needs ``mail.add_mailmessage`` (M8).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kramar.accounts.models import User
 from kramar.backoffice.decorators import office_view
@@ -18,6 +20,7 @@ from kramar.clients.selectors import client_get
 from kramar.core.errors import ApplicationError
 from kramar.crm.selectors import deal_list
 from kramar.mail import selectors, services
+from kramar.mail.enums import MailDirection, MailStatus
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -32,8 +35,28 @@ def mail_detail(request: HttpRequest, mail_id: int) -> HttpResponse:
         "message": message,
         "thread": selectors.thread_of(viewer=viewer, message=message),
         "may_reply": viewer.has_perm("mail.add_mailmessage") and message.client_id,
+        "may_resend": viewer.has_perm("mail.add_mailmessage")
+        and message.direction == MailDirection.OUT
+        and message.status == MailStatus.FAILED,
     }
     return render(request, "backoffice/mail/detail.html", context)
+
+
+@office_view("mail.add_mailmessage")
+@require_POST
+def mail_resend(request: HttpRequest, mail_id: int) -> HttpResponse:
+    """Send a failed letter again; the letter's page says what happened."""
+    viewer = _viewer(request)
+    message = selectors.message_get(viewer=viewer, pk=mail_id)
+    try:
+        services.mail_resend(actor=viewer, message=message)
+    except ApplicationError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The letter is on its way again."))
+    return redirect("backoffice:mail-detail", mail_id=mail_id)
 
 
 @office_view("mail.view_mailmessage")
@@ -94,7 +117,7 @@ def mail_compose(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get(viewer=viewer, pk=client_id)
     deals = deal_list(viewer=viewer, client=client)
     if request.method == "POST":
-        form = ComposeForm(request.POST, client=client, deals=deals)
+        form = ComposeForm(request.POST, request.FILES, client=client, deals=deals)
         if form.is_valid():
             data = form.cleaned_data
             reply_to = (
@@ -111,6 +134,12 @@ def mail_compose(request: HttpRequest, client_id: int) -> HttpResponse:
                     body=data["body"],
                     deal=data["deal"],
                     reply_to=reply_to,
+                    attachments=[
+                        services.LetterFile(
+                            name=file.name or "", content=file, content_type=file.content_type
+                        )
+                        for file in data["attachments"]
+                    ],
                 )
             except ApplicationError as error:
                 form.add_error(error.extra.get("field") or None, str(error.message))
@@ -125,5 +154,10 @@ def mail_compose(request: HttpRequest, client_id: int) -> HttpResponse:
         "picker": TemplatePickForm(request.GET or None, templates=selectors.templates_active()),
         "deal_id": request.GET.get("deal", ""),
         "reply_to": request.GET.get("reply_to", ""),
+        "limits": {
+            "count": settings.MAIL_MAX_ATTACHMENTS,
+            "each": settings.MAIL_MAX_ATTACHMENT_BYTES,
+            "total": settings.MAIL_MAX_LETTER_ATTACHMENTS_BYTES,
+        },
     }
     return render(request, "backoffice/mail/compose.html", context)

@@ -16,6 +16,12 @@ from kramar.tracking.models import WebFormSubmission
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _private_mail_files(settings, tmp_path):
+    """The demo's letters carry files: keep them out of the working copy's var/."""
+    settings.MAIL_FILES_ROOT = str(tmp_path / "mail-files")
+
+
 def snapshot():
     return (
         sorted(User.objects.values_list("email", "full_name", "is_staff")),
@@ -196,3 +202,11 @@ def test_the_demo_has_visits_leads_from_forms_and_touches_issue_6():
     assert DealTouch.objects.count() == 6
     assert Activity.objects.filter(deal__in=forms.values("deal"), completed_at=None).count() == 6
     assert OrderTouch.objects.exists()
+
+
+def test_the_demo_mail_has_a_letter_with_a_file_and_a_bounce_in_the_quarantine_m8():
+    call_command("kramar_demo", scale="small", no_progress=True)
+    with_file = MailMessage.objects.filter(direction="out", attachments__isnull=False).get()
+    assert with_file.attachments.get().filename == "Комерційна пропозиція.txt"
+    bounce = MailMessage.objects.get(message_id="<demo-bounce-1@mx.example.com>")
+    assert bounce.status == "quarantined" and bounce.client is None

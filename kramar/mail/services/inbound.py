@@ -89,7 +89,7 @@ def mail_import(
             raise
         return ImportOutcome(known, created=False)
     if notify and message.status == MailStatus.RECEIVED and not parsed.automatic:
-        _notify(message)
+        notify_responsible(message)
     return ImportOutcome(message, created=True)
 
 
@@ -123,16 +123,26 @@ def _file(parsed: ParsedMessage, *, mailbox: str, now: datetime) -> MailMessage:
     )
     _store_attachments(message, parsed)
     if filing.client is not None:
-        timeline_record(
-            client=filing.client,
-            kind=TimelineKind.EMAIL_IN,
-            summary=_("From %(sender)s: %(subject)s")
-            % {"sender": parsed.from_address, "subject": parsed.subject or _("(no subject)")},
-            occurred_at=occurred_at,
-            source=message,
-            details={"mail_id": message.pk, "deal_id": filing.deal.pk if filing.deal else None},
-        )
+        record_on_timeline(message)
     return message
+
+
+def record_on_timeline(message: MailMessage, *, actor: User | None = None) -> None:
+    """Write the ``email_in`` entry of a letter filed on its client (by the import or by hand)."""
+    assert message.client is not None  # noqa: S101 - only filed letters are on a timeline
+    timeline_record(
+        client=message.client,
+        kind=TimelineKind.EMAIL_IN,
+        summary=_("From %(sender)s: %(subject)s")
+        % {
+            "sender": message.from_address or _("an unknown sender"),
+            "subject": message.subject or _("(no subject)"),
+        },
+        actor=actor,
+        occurred_at=message.occurred_at,
+        source=message,
+        details={"mail_id": message.pk, "deal_id": message.deal_id},
+    )
 
 
 def _store_attachments(message: MailMessage, parsed: ParsedMessage) -> None:
@@ -294,11 +304,14 @@ def _new_lead(parsed: ParsedMessage, *, thread_key: str, now: datetime) -> Filin
     return Filing(client=client, deal=deal, thread_key=thread_key, new_lead=True)
 
 
-def _notify(message: MailMessage) -> None:
-    """Tell the responsible manager (the deal's, else the client's) that a letter came."""
+def notify_responsible(message: MailMessage, *, actor: User | None = None) -> None:
+    """Tell the responsible manager (the deal's, else the client's) that a letter came.
+
+    Not the ``actor`` who filed it by hand: they know.
+    """
     client, deal = message.client, message.deal
     recipient = (deal.manager if deal is not None else None) or (client.manager if client else None)
-    if recipient is None:
+    if recipient is None or recipient == actor:
         return
     try:
         notification_deliver(

@@ -1,14 +1,19 @@
-"""Letters from staff to a client (M8): recorded and put on the timeline at once, sent by the
-worker after the commit over SMTP with a Message-ID of ours and the threading headers."""
+"""Letters from staff to a client (M8): recorded and put on the timeline at once, with their
+files in the private mail storage, and sent by the worker after the commit (``delivery.py``)."""
 
 from __future__ import annotations
 
-import logging
-from email.utils import formataddr, parseaddr
+import mimetypes
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage, make_msgid
+from django.core.files.base import ContentFile, File
+from django.core.mail import make_msgid
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,11 +30,40 @@ from kramar.mail.enums import (
     MailErrorCode,
     MailStatus,
 )
-from kramar.mail.models import MailMessage
-from kramar.notifications.services import notification_deliver
+from kramar.mail.models import MailAttachment, MailMessage
+from kramar.mail.parsing import clean_filename
 
-logger = logging.getLogger(__name__)
 REFERENCES_KEPT = 20
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+_CONTENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,49}/[a-z0-9][a-z0-9!#$&^_.+-]{0,49}$")
+
+
+@dataclass(frozen=True)
+class LetterFile:
+    """A file staff send with a letter: the name they gave it, its content and its type.
+
+    ``content`` is a Django ``File`` (an upload, or ``ContentFile`` of bytes); the type the
+    browser or the API caller gave is only a hint (see ``_content_type``).
+    """
+
+    name: str
+    content: File
+    content_type: str = ""
+
+    @classmethod
+    def of_bytes(cls, name: str, data: bytes, content_type: str = "") -> LetterFile:
+        return cls(name=name, content=ContentFile(data), content_type=content_type)
+
+    @property
+    def size(self) -> int:
+        return int(self.content.size or 0)
+
+
+@dataclass(frozen=True)
+class _CheckedFile:
+    filename: str
+    content_type: str
+    source: LetterFile
 
 
 def _check_letter(*, client: Client, to: str, subject: str, body: str) -> str:
@@ -59,6 +93,84 @@ def _check_letter(*, client: Client, to: str, subject: str, body: str) -> str:
     return address
 
 
+def _content_type(given: str, filename: str) -> str:
+    """Return a plain ``type/subtype`` for a file: the given one if it is one, else a guess.
+
+    Multipart and message types are never taken from a caller: their parts would have to be
+    real MIME structures, and a file is sent as the bytes it is.
+    """
+    kind = (given or "").split(";", 1)[0].strip().lower()
+    if not _CONTENT_TYPE.match(kind):
+        kind = (mimetypes.guess_type(filename)[0] or DEFAULT_CONTENT_TYPE).lower()
+    if kind.startswith(("multipart/", "message/")):
+        return DEFAULT_CONTENT_TYPE
+    return kind[:100]
+
+
+def _check_files(files: Sequence[LetterFile]) -> list[_CheckedFile]:
+    """Refuse files over the limits (count, each, all together) before anything is written."""
+    if len(files) > settings.MAIL_MAX_ATTACHMENTS:
+        raise ApplicationError(
+            MailErrorCode.TOO_MANY_ATTACHMENTS,
+            _("A letter can carry at most %(count)d files.")
+            % {"count": settings.MAIL_MAX_ATTACHMENTS},
+            extra={"field": "attachments", "limit": settings.MAIL_MAX_ATTACHMENTS},
+        )
+    checked = []
+    for number, file in enumerate(files, start=1):
+        name = clean_filename(file.name) or f"attachment-{number}"
+        if file.size <= 0:
+            raise ApplicationError(
+                MailErrorCode.ATTACHMENT_EMPTY,
+                _("The file “%(name)s” is empty.") % {"name": name},
+                extra={"field": "attachments", "name": name},
+            )
+        limit = settings.MAIL_MAX_ATTACHMENT_BYTES
+        if file.size > limit:
+            raise ApplicationError(
+                MailErrorCode.ATTACHMENT_TOO_LARGE,
+                _("The file “%(name)s” is larger than %(limit)s.")
+                % {"name": name, "limit": filesizeformat(limit)},
+                extra={"field": "attachments", "name": name, "limit": limit},
+                status=413,
+            )
+        checked.append(_CheckedFile(name, _content_type(file.content_type, name), file))
+    total = sum(file.size for file in files)
+    if total > settings.MAIL_MAX_LETTER_ATTACHMENTS_BYTES:
+        limit = settings.MAIL_MAX_LETTER_ATTACHMENTS_BYTES
+        raise ApplicationError(
+            MailErrorCode.ATTACHMENTS_TOO_LARGE,
+            _("The files together are larger than %(limit)s.") % {"limit": filesizeformat(limit)},
+            extra={"field": "attachments", "limit": limit},
+            status=413,
+        )
+    return checked
+
+
+def _store_files(message: MailMessage, files: list[_CheckedFile]) -> None:
+    """Keep the letter's files in the private storage under names of ours, all or none."""
+    rows: list[MailAttachment] = []
+    try:
+        for number, file in enumerate(files):
+            row = MailAttachment(
+                message=message,
+                filename=file.filename,
+                content_type=file.content_type,
+                size=file.source.size,
+            )
+            file.source.content.seek(0)
+            row.file.save(
+                f"{timezone.now():%Y/%m}/{message.pk}-{number}.bin", file.source.content, save=False
+            )
+            rows.append(row)
+        MailAttachment.objects.bulk_create(rows)
+    except BaseException:
+        # The transaction takes the rows back; the files written so far must go with them.
+        for row in rows:
+            row.file.delete(save=False)
+        raise
+
+
 def _threading(reply_to: MailMessage | None, message_id: str) -> tuple[str, str, str]:
     """Return In-Reply-To, References and the thread key of a new letter."""
     if reply_to is None:
@@ -77,13 +189,16 @@ def mail_send(
     body: str,
     deal: Deal | None = None,
     reply_to: MailMessage | None = None,
+    attachments: Sequence[LetterFile] = (),
 ) -> MailMessage:
-    """Queue a letter to the client; the worker sends it after the commit (M8, M11).
+    """Queue a letter to the client, with its files; the worker sends it after the commit (M8).
 
     The letter is on the client's timeline from this moment: the contact was made, and a
-    failure to deliver is shown on the letter and told to its sender.
+    failure to deliver is shown on the letter and told to its sender. A refused letter (a bad
+    address, subject or text, a file over the limits) leaves nothing behind, files included.
     """
     address = _check_letter(client=client, to=to, subject=subject, body=body)
+    files = _check_files(attachments)
     if reply_to is not None and reply_to.client_id != client.pk:
         raise ApplicationError(
             MailErrorCode.REPLY_OF_OTHER_CLIENT,
@@ -117,7 +232,7 @@ def mail_send(
         deal=deal,
         sent_by=actor,
         occurred_at=now,
-        raw_size=len(body.encode()),
+        raw_size=len(body.encode()) + sum(file.source.size for file in files),
     )
     timeline_record(
         client=client,
@@ -126,65 +241,15 @@ def mail_send(
         actor=actor,
         occurred_at=now,
         source=message,
-        details={"mail_id": message.pk, "deal_id": deal.pk if deal else None},
+        details={
+            "mail_id": message.pk,
+            "deal_id": deal.pk if deal else None,
+            **({"attachments": [file.filename for file in files]} if files else {}),
+        },
     )
+    # Last: the files are the only writes a rollback would not take back.
+    _store_files(message, files)
     from kramar.mail.tasks import mail_deliver
 
     transaction.on_commit(lambda: mail_deliver.enqueue(message.pk))
     return message
-
-
-def _email_of(message: MailMessage) -> EmailMessage:
-    sender_name = message.sent_by.get_full_name() if message.sent_by else ""
-    headers = {"Message-ID": message.message_id}
-    if message.in_reply_to:
-        headers["In-Reply-To"] = message.in_reply_to
-    if message.references:
-        headers["References"] = message.references
-    return EmailMessage(
-        subject=message.subject,
-        body=message.body_text,
-        from_email=formataddr((sender_name, parseaddr(settings.MAIL_FROM)[1])),
-        to=list(message.to_addresses),
-        headers=headers,
-    )
-
-
-def mail_deliver_now(*, message_id: int) -> str:
-    """Send one queued letter over SMTP and record the outcome; a sent one is never resent."""
-    with transaction.atomic():
-        message = (
-            MailMessage.objects.select_for_update()
-            .filter(pk=message_id, direction=MailDirection.OUT)
-            .first()
-        )
-        if message is None or message.status != MailStatus.QUEUED:
-            return "nothing to send"
-        # Claimed before the network call: a second worker finds it sending, not queued.
-        message.status = MailStatus.SENDING
-        message.save(update_fields=["status"])
-    message = MailMessage.objects.select_related("sent_by", "client").get(pk=message_id)
-    try:
-        _email_of(message).send()
-    except Exception as error:  # SMTP refused, timed out or is down: record it, tell the sender
-        logger.warning("letter %s not sent", message.message_id, exc_info=True)
-        _mark_failed(message, str(error) or type(error).__name__)
-        return "failed"
-    MailMessage.objects.filter(pk=message.pk).update(
-        status=MailStatus.SENT, sent_at=timezone.now(), error=""
-    )
-    return "sent"
-
-
-def _mark_failed(message: MailMessage, error: str) -> None:
-    MailMessage.objects.filter(pk=message.pk).update(status=MailStatus.FAILED, error=error[:2000])
-    if message.sent_by is not None:
-        notification_deliver(
-            recipient=message.sent_by,
-            key=f"mail-failed:{message.pk}",
-            kind="mail",
-            title=_("Letter not sent: %(subject)s") % {"subject": message.subject},
-            body=error[:500],
-            url=f"/office/mail/{message.pk}/",
-            email=False,
-        )

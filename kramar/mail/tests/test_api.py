@@ -1,7 +1,9 @@
 """The mail API (M8, M14): the role matrix for writing to a client, row visibility (404 for a
-client one may not see), bad input as a JSON problem, and reading a client's letters."""
+client one may not see), bad input as a JSON problem, reading a client's letters, letters with
+files (multipart) and sending a failed letter again."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 
 from kramar.accounts.enums import Role
@@ -114,3 +116,106 @@ def test_a_clients_letters_in_and_out_newest_first(client_for, sales_manager, ow
     (attachment,) = detail["attachments"]
     assert attachment["filename"] == "фото.jpg"
     assert attachment["url"] == f"/office/mail/attachments/{attachment['id']}/"
+
+
+# --- Files and sending again -----------------------------------------------------------------
+
+
+def test_a_letter_with_files_is_sent_as_multipart_form_data_m8(
+    client_for, sales_manager, own_client
+):
+    response = client_for(sales_manager).post(
+        f"/api/clients/{own_client.pk}/mail",
+        {
+            "to": "olena@client.test",
+            "subject": "Креслення",
+            "body": "У вкладенні.",
+            "attachments": [
+                SimpleUploadedFile("шафа.pdf", b"%PDF-1.7", content_type="application/pdf"),
+                SimpleUploadedFile("../notes.txt", b"\x00\x01", content_type="text/plain"),
+            ],
+        },
+    )
+    assert response.status_code == 201, response.content
+    files = response.json()["attachments"]
+    assert [(f["filename"], f["content_type"], f["size"]) for f in files] == [
+        ("шафа.pdf", "application/pdf", 8),
+        ("notes.txt", "text/plain", 2),
+    ]
+    assert MailMessage.objects.get().attachments.count() == 2
+
+
+def test_a_letter_without_files_may_use_the_multipart_form_too(
+    client_for, sales_manager, own_client
+):
+    response = client_for(sales_manager).post(
+        f"/api/clients/{own_client.pk}/mail",
+        {"to": "olena@client.test", "subject": "S", "body": "B"},
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["attachments"] == []
+
+
+@pytest.mark.parametrize(
+    ("count", "size", "status", "code"),
+    [
+        (1, 101, 413, "mail.attachment_too_large"),
+        (3, 90, 413, "mail.attachments_too_large"),
+        (4, 1, 400, "mail.too_many_attachments"),
+    ],
+)
+def test_files_over_the_limits_are_a_json_problem_and_nothing_is_written(
+    client_for, sales_manager, own_client, settings, count, size, status, code
+):
+    settings.MAIL_MAX_ATTACHMENTS = 3
+    settings.MAIL_MAX_ATTACHMENT_BYTES = 100
+    settings.MAIL_MAX_LETTER_ATTACHMENTS_BYTES = 250
+    response = client_for(sales_manager).post(
+        f"/api/clients/{own_client.pk}/mail",
+        {
+            "to": "olena@client.test",
+            "subject": "S",
+            "body": "B",
+            "attachments": [SimpleUploadedFile(f"{n}.bin", b"x" * size) for n in range(count)],
+        },
+    )
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert response.json()["extra"]["field"] == "attachments"
+    assert not MailMessage.objects.exists()
+
+
+def test_a_client_one_may_not_see_takes_no_files(client_for, make_staff, own_client):
+    response = client_for(make_staff(Role.SALES_MANAGER)).post(
+        f"/api/clients/{own_client.pk}/mail",
+        {"to": "olena@client.test", "subject": "S", "body": "B",
+         "attachments": [SimpleUploadedFile("a.txt", b"a")]},
+    )  # fmt: skip
+    assert response.status_code == 404
+    assert not MailMessage.objects.exists()
+
+
+def test_a_failed_letter_is_sent_again_through_the_api(client_for, sales_manager, own_client):
+    api = client_for(sales_manager)
+    sent = api.post("/api/mail", payload(own_client), content_type=JSON).json()
+    refused = api.post(f"/api/mail/{sent['id']}/resend")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "mail.not_failed"
+    MailMessage.objects.filter(pk=sent["id"]).update(status="failed", error="timed out")
+    again = api.post(f"/api/mail/{sent['id']}/resend")
+    assert again.status_code == 200, again.content
+    assert (again.json()["status"], again.json()["error"]) == ("queued", "")
+
+
+def test_more_files_than_django_reads_is_a_413_problem_not_a_500(
+    client_for, sales_manager, own_client, settings
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    response = client_for(sales_manager).post(
+        f"/api/clients/{own_client.pk}/mail",
+        {"to": "olena@client.test", "subject": "S", "body": "B",
+         "attachments": [SimpleUploadedFile(f"{n}.txt", b"x") for n in range(4)]},
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert not MailMessage.objects.exists()

@@ -125,7 +125,9 @@ def test_an_smtp_failure_is_recorded_and_told_to_the_sender(manager, client_of, 
     assert mail_deliver_now(message_id=message.pk) == "failed"
     message.refresh_from_db()
     assert message.status == MailStatus.FAILED and message.error
-    assert Notification.objects.filter(recipient=manager, key=f"mail-failed:{message.pk}").exists()
+    assert Notification.objects.filter(
+        recipient=manager, key=f"mail-failed:{message.pk}:1"
+    ).exists()
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """The office's mail pages (M8, M11): the client and deal cards list the letters, the timeline
 links to them, a letter's page shows its text and attachments to those who may see the client,
-and staff write from the cards with a template."""
+staff write from the cards with a template and files, and send a failed letter again."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kramar.accounts.enums import Role
 from kramar.clients.tests.factories import ClientFactory
@@ -137,3 +138,67 @@ def test_nonsense_in_the_query_string_is_ignored_or_not_found(
 ):
     response = client_for(sales_manager).get(f"/office/clients/{own_client.pk}/mail/new/?{query}")
     assert response.status_code in (200, 404)
+
+
+# --- Files, and sending a failed letter again ---------------------------------------------------
+
+
+def test_staff_attach_files_when_writing_from_the_office_m8(client_for, sales_manager, own_client):
+    api = client_for(sales_manager)
+    form = api.get(f"/office/clients/{own_client.pk}/mail/new/").content.decode()
+    assert 'enctype="multipart/form-data"' in form and 'name="attachments"' in form
+    sent = api.post(
+        f"/office/clients/{own_client.pk}/mail/new/",
+        {
+            "to": "olena@client.test",
+            "subject": "Креслення",
+            "body": "У вкладенні.",
+            "attachments": [
+                SimpleUploadedFile("шафа.pdf", b"%PDF-1.7", content_type="application/pdf"),
+                SimpleUploadedFile("кухня.png", b"\x89PNG", content_type="image/png"),
+            ],
+        },
+    )
+    message = MailMessage.objects.get()
+    assert sent.status_code == 302 and sent["Location"] == f"/office/mail/{message.pk}/"
+    page = api.get(f"/office/mail/{message.pk}/").content.decode()
+    for attachment in message.attachments.all():
+        assert f'href="/office/mail/attachments/{attachment.pk}/"' in page
+        download = api.get(f"/office/mail/attachments/{attachment.pk}/")
+        assert b"".join(download.streaming_content) == attachment.file.open("rb").read()
+    assert {a.filename for a in message.attachments.all()} == {"шафа.pdf", "кухня.png"}
+
+
+def test_a_file_over_the_limit_is_a_form_error_and_nothing_is_written(
+    client_for, sales_manager, own_client, settings
+):
+    settings.MAIL_MAX_ATTACHMENT_BYTES = 10
+    response = client_for(sales_manager).post(
+        f"/office/clients/{own_client.pk}/mail/new/",
+        {"to": "olena@client.test", "subject": "S", "body": "B",
+         "attachments": [SimpleUploadedFile("big.pdf", b"x" * 11)]},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "big.pdf" in str(response.context["form"].errors["attachments"])
+    assert not MailMessage.objects.exists() and not MailAttachment.objects.exists()
+
+
+def test_a_failed_letter_is_sent_again_from_its_page(client_for, sales_manager, own_client):
+    api = client_for(sales_manager)
+    api.post(
+        f"/office/clients/{own_client.pk}/mail/new/",
+        {"to": "olena@client.test", "subject": "S", "body": "B"},
+    )
+    message = MailMessage.objects.get()
+    assert 'data-testid="resend"' not in api.get(f"/office/mail/{message.pk}/").content.decode()
+    MailMessage.objects.filter(pk=message.pk).update(
+        status="failed", error="Connection refused", attempts=1
+    )
+    page = api.get(f"/office/mail/{message.pk}/").content.decode()
+    assert "Connection refused" in page and 'data-testid="resend"' in page
+    again = api.post(f"/office/mail/{message.pk}/resend/")
+    assert again.status_code == 302 and again["Location"] == f"/office/mail/{message.pk}/"
+    message.refresh_from_db()
+    assert (message.status, message.error) == ("queued", "")
+    # Once more is refused with a message, not an error page: it is no longer failed.
+    assert api.post(f"/office/mail/{message.pk}/resend/").status_code == 302
