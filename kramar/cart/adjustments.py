@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kramar.cart.models import Cart
+from kramar.core.money import quantize
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +43,19 @@ def cart_discount(cart: Cart) -> CartDiscount | None:
     """Return the largest discount any adjuster gives this cart (None: the catalogue's prices)."""
     found = [d for adjuster in _adjusters if (d := adjuster(cart)) is not None and d.percent > 0]
     return max(found, key=lambda d: d.percent, default=None)
+
+
+def discounted(price: Decimal, discount: CartDiscount | None) -> Decimal:
+    """Return a unit price less the discount: the one formula the cart and the pages share."""
+    if discount is None:
+        return price
+    return quantize(price * (Decimal("100") - discount.percent) / Decimal("100"))
+
+
+def customer_discount(user_id: int | None) -> CartDiscount | None:
+    """Return the discount a customer's cart would get, for pages that show prices before there
+    is a cart (a product page). Adjusters decide from the cart's owner; this cart has no lines.
+    """
+    if user_id is None:
+        return None
+    return cart_discount(Cart(user_id=user_id))

@@ -9,7 +9,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from kramar.accounts.models import User
-from kramar.cart.adjustments import CartDiscount, cart_discount
+from kramar.cart.adjustments import CartDiscount, cart_discount, discounted
 from kramar.cart.enums import CartStatus
 from kramar.cart.models import Cart, CartLine
 from kramar.catalog.models import Variant
@@ -98,7 +98,6 @@ def cart_priced(cart: Cart | None) -> PricedCart:
         return PricedCart(cart=None)
     lines = list(cart_lines(cart))
     discount = cart_discount(cart) if lines else None
-    keep = (Decimal("100") - discount.percent) / Decimal("100") if discount else Decimal("1")
     available = available_quantities(line.variant_id for line in lines)
     on_sale = set(
         products_in_shop()
@@ -108,7 +107,7 @@ def cart_priced(cart: Cart | None) -> PricedCart:
     priced = []
     for line in lines:
         variant = line.variant
-        unit_price = quantize(variant.price * keep)
+        unit_price = discounted(variant.price, discount)
         total = quantize(unit_price * line.quantity)
         priced.append(
             PricedLine(

@@ -147,3 +147,21 @@ def test_the_cart_api_shows_the_discount(manager, shopper, customer, goods, clie
         "30.00",
     )
     assert (body["lines"][0]["unit_price"], body["lines"][0]["list_price"]) == ("90.00", "100.00")
+
+
+def test_the_product_page_shows_its_client_the_price_the_cart_will_charge(
+    manager, shopper, customer, goods, client_for, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    offer_set(actor=manager, client=shopper, percent="7.5", message="", valid_until=soon())
+    page = client_for(customer).get(f"/p/{goods['a'].slug}/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert 'data-testid="personal-price"' in html and "92.50" in html and "7.50%" in html
+    cart = cart_with((first_variant(goods["a"]), 1), user=customer)
+    assert cart_priced(cart).subtotal == Decimal("92.50")  # the same price in the cart
+    stranger = client_for(CustomerFactory()).get(f"/p/{goods['a'].slug}/")
+    assert 'data-testid="personal-price"' not in stranger.content.decode()
+    assert (
+        'data-testid="personal-price"'
+        not in client_for(manager).get(f"/p/{goods['a'].slug}/").content.decode()
+    )  # staff browsing the shop see the catalogue's prices

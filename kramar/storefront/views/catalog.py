@@ -8,6 +8,7 @@ from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kramar.cart.adjustments import customer_discount, discounted
 from kramar.catalog.browse import (
     PAGE_SIZE,
     CountedPaginator,
@@ -72,6 +73,8 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offers = variant_offers(product)
     chosen = next((o for o in offers if o.available > 0), offers[0] if offers else None)
     price = chosen.variant.price if chosen else product.price_from
+    user = request.user
+    discount = customer_discount(user.pk if user.is_authenticated and not user.is_staff else None)
     context = {
         "product": product,
         "ancestors": [*group_ancestors(product.group), product.group],
@@ -83,6 +86,9 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "images": list(product.images.all()),
         "can_buy": any(o.available > 0 for o in offers),
         "shelves": _product_shelves(request, product.pk),
+        # A customer's personal offer (M7): the price the cart will charge them, shown here.
+        "discount": discount,
+        "personal_price": discounted(price, discount) if discount and price is not None else None,
     }
     track(request, EventKind.PRODUCT_VIEW, product=product.pk, name=product.name)
     return render(request, "storefront/catalog/product.html", context)
