@@ -13,7 +13,7 @@ from kramar.accounts.enums import Role
 from kramar.catalog.tests.factories import make_product
 from kramar.clients.models import Client
 from kramar.crm.enums import ActivityKind
-from kramar.crm.models import Activity
+from kramar.crm.models import Activity, Deal
 from kramar.mail.services import mailbox_fetch
 from kramar.mail.tests.factories import letter
 from kramar.mail.tests.servers import dovecot  # noqa: F401  (fixture)
@@ -89,3 +89,8 @@ def test_a_campaign_visitor_asks_for_a_call_and_the_manager_sees_it_all(
     timeline = page.locator("[data-testid=timeline]")
     expect(timeline).to_contain_text("Чекаю на дзвінок після 17:00")  # the letter, over IMAP
     expect(timeline).to_contain_text("Дриль ударна")  # the visit, one entry
+
+    # The lead the form opened keeps how she came: the campaign, frozen on the deal.
+    lead = Deal.objects.get(client=client)
+    page.goto(f"/office/deals/{lead.pk}/")
+    expect(page.locator("[data-testid=deal-touch]")).to_contain_text("spring-tools")
