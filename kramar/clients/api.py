@@ -174,11 +174,12 @@ class ErasureIn(Schema):
 
 @router.post(
     "/clients/{client_id}/erase",
-    response={200: dict[str, int], **problems(*AUTHENTICATED, 404, 409)},
+    response={200: dict[str, int], **problems(*AUTHENTICATED, 400, 404, 409)},
     summary="Erase a person's data on their request (orders and invoices are kept); audited",
     description=(
         "Refused with 409 and `extra.reasons` while an order, a return or a service case is "
-        "open or money is owed either way; nothing is written then. Cannot be undone."
+        "open or money is owed either way, and for a client erased already; with 400 for a "
+        "company. Nothing is written then. Cannot be undone."
     ),
 )
 def client_erase(request: HttpRequest, client_id: Id, payload: ErasureIn) -> dict[str, int]:
