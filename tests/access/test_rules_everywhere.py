@@ -71,6 +71,15 @@ def test_a_csv_export_holds_only_the_clients_the_reader_sees(client_for, people,
     )
 
 
+def test_a_csv_export_of_the_client_list_is_recorded_in_the_trail(client_for, people, books):
+    from kramar.audit.models import AuditEntry
+
+    _exported(client_for(people["head"]).get("/office/clients/export.csv?search=Вишня"))
+    row = AuditEntry.objects.get(action="export", model="clients.client", object_id="")
+    assert row.actor_id == people["head"].pk
+    assert row.changes["rows"] == [None, 2] and "search=" in row.changes["filters"][1]
+
+
 def test_an_export_cell_cannot_become_a_spreadsheet_formula(client_for, people):
     ClientFactory(manager=people["manager"], first_name="=HYPERLINK(1)", last_name="")
     rows = _exported(client_for(people["manager"]).get("/office/clients/export.csv"))

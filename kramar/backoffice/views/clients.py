@@ -75,6 +75,7 @@ def client_export(request: HttpRequest) -> StreamingHttpResponse:
     viewer: User = request.user  # type: ignore[assignment]
     filters = ClientFilterForm(request.GET or None, viewer=viewer)
     clients = selectors.client_list(viewer=viewer, **filters.selector_filters())
+    services.client_list_exported(actor=viewer, query=request.GET.urlencode(), rows=clients.count())
     response = StreamingHttpResponse(
         clients_csv(clients.iterator(chunk_size=EXPORT_CHUNK)),
         content_type="text/csv; charset=utf-8",

@@ -10,6 +10,7 @@ from kramar.clients.services.privacy import (
     Erasure,
     client_data_export,
     client_erase,
+    client_list_exported,
     erasure_refusals,
     privacy_part_register,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "client_erase",
     "client_for_guest",
     "client_for_shop_user",
+    "client_list_exported",
     "client_merge",
     "client_require_change",
     "client_restore",

@@ -148,6 +148,28 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def client_list_exported(*, actor: User, query: str, rows: int) -> None:
+    """Record that someone took the client list out of the system (a CSV of many people's
+    names and contacts): who, when, with which filters, how many rows. Reads are not audited;
+    an export leaves the system, so it is."""
+    with context.acting(actor):
+        _list_exported(query, rows)
+
+
+def _list_exported(query: str, rows: int) -> None:
+    capture.write(
+        [
+            {
+                "action": AuditAction.EXPORT,
+                "model": "clients.client",
+                "object_id": "",
+                "object_repr": _("client list (CSV)"),
+                "changes": {"filters": [None, query[:500]], "rows": [None, rows]},
+            }
+        ]
+    )
+
+
 def client_data_export(*, actor: User, client: Client) -> dict[str, Any]:
     """Return everything Kramar keeps of a person, as JSON-ready data; audited."""
     with context.acting(actor):
