@@ -313,3 +313,20 @@ def test_the_redaction_switch_lets_only_values_change_never_who_or_when(person):
             run(sql, switch=True)
     run("UPDATE audit_auditentry SET object_repr = 'x' WHERE id = %s", switch=True)
     assert AuditEntry.objects.get(pk=row.pk).object_repr == "x"
+
+
+def test_a_duplicate_once_merged_into_the_person_is_erased_with_it(
+    person, administrator, shop_manager
+):
+    from kramar.clients.services import client_merge
+    from kramar.clients.tests.factories import ClientFactory
+
+    client, order = person
+    _deliver(order, shop_manager)
+    duplicate = ClientFactory(first_name="Марія", last_name="Заньковецька", emails=["m2@x.test"])
+    client_merge(actor=administrator, source=duplicate, target=client)
+    client_erase(actor=administrator, client=client)
+    duplicate.refresh_from_db()
+    assert duplicate.erased_at is not None and "Заньковецька" not in duplicate.name
+    rows = AuditEntry.objects.filter(model="clients.client", object_id=str(duplicate.pk))
+    assert "Заньковецька" not in json.dumps([[r.object_repr, r.changes] for r in rows])

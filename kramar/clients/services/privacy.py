@@ -44,7 +44,7 @@ from kramar.audit import capture, context
 from kramar.audit.enums import AuditAction
 from kramar.audit.services import audit_redact
 from kramar.clients.enums import ClientKind, ClientsErrorCode, TimelineKind
-from kramar.clients.models import Client, ClientEmail, ClientPhone, TimelineEntry
+from kramar.clients.models import Client, TimelineEntry
 from kramar.clients.services.access import client_require_change
 from kramar.core.errors import ApplicationError
 
@@ -271,6 +271,8 @@ def _client_erase(
             _("A company's record is not a person's data; erase its contact persons instead."),
         )
     reasons = erasure_refusals(client=client)
+    if client.user is not None and client.user.is_staff:
+        reasons.append(_("the shop account is a staff member's: close it under Staff first"))
     if reasons:
         raise ApplicationError(
             ClientsErrorCode.ERASURE_REFUSED,
@@ -303,14 +305,6 @@ def _client_erase(
 
 def _erase_own(erasure: Erasure) -> dict[str, int]:
     client = erasure.client
-    email_ids = [
-        str(pk) for pk in ClientEmail.objects.filter(client=client).values_list("pk", flat=True)
-    ]
-    phone_ids = [
-        str(pk) for pk in ClientPhone.objects.filter(client=client).values_list("pk", flat=True)
-    ]
-    ClientEmail.objects.filter(client=client).delete()
-    ClientPhone.objects.filter(client=client).delete()
     timeline, _rows = (
         TimelineEntry.objects.filter(client=client).exclude(kind__in=KEPT_TIMELINE).delete()
     )
@@ -318,6 +312,26 @@ def _erase_own(erasure: Erasure) -> dict[str, int]:
         summary = erasure.scrub(entry.summary)
         if summary != entry.summary:
             TimelineEntry.objects.filter(pk=entry.pk).update(summary=summary)
+    counts = {
+        "emails": 0,
+        "phones": 0,
+        "timeline": timeline,
+        "account": 0,
+        "audit_rows_redacted": 0,
+    }
+    # The duplicates once merged into this client are tombstones of the same person.
+    for record in [client, *Client.objects.filter(merged_into=client)]:
+        for key, count in _anonymise(record, erasure).items():
+            counts[key] += count
+    return counts
+
+
+def _anonymise(client: Client, erasure: Erasure) -> dict[str, int]:
+    """Strip one client record of the person, with its contacts, account and audit values."""
+    email_ids = [str(pk) for pk in client.emails.values_list("pk", flat=True)]
+    phone_ids = [str(pk) for pk in client.phones.values_list("pk", flat=True)]
+    client.emails.all().delete()
+    client.phones.all().delete()
     name = anonymous_name(client)
     client.name = name
     client.first_name = client.middle_name = client.last_name = ""
@@ -328,9 +342,7 @@ def _erase_own(erasure: Erasure) -> dict[str, int]:
     client.search_text = client.name_key
     client.save()
     client.tags.clear()
-    account = 0
-    if client.user_id is not None:
-        account = _close_account(client.user, client.pk)
+    account = _close_account(client.user, client.pk) if client.user_id is not None else 0
     redacted = audit_redact(model="clients.client", object_ids=[str(client.pk)], object_repr=name)
     redacted += audit_redact(model="clients.clientemail", object_ids=email_ids, object_repr=name)
     redacted += audit_redact(model="clients.clientphone", object_ids=phone_ids, object_repr=name)
@@ -341,7 +353,6 @@ def _erase_own(erasure: Erasure) -> dict[str, int]:
     return {
         "emails": len(email_ids),
         "phones": len(phone_ids),
-        "timeline": timeline,
         "account": account,
         "audit_rows_redacted": redacted,
     }
