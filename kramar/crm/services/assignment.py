@@ -32,9 +32,8 @@ from kramar.clients.models import Client, Region
 from kramar.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from kramar.crm.enums import LEAD_DEAL_SOURCES, CrmErrorCode, DealStatus, LeadChannel
 from kramar.crm.models import Deal, LeadRule
+from kramar.crm.selectors import lead_rule_departments, lead_rule_managers
 
-# The roles a rule may name as the manager: the people who work leads.
-LEAD_ROLES = (Role.SALES_MANAGER.value, Role.HEAD_OF_SALES.value)
 RULE_FIELDS = frozenset(
     {"channel", "region", "product_group", "department", "manager", "is_active", "note"}
 )
@@ -186,15 +185,13 @@ def _check_target(department: Department | None, manager: User | None) -> None:
             _("Name either a manager or a department (one of them)."),
             extra={"field": "manager"},
         )
-    if department is not None and department.kind != DepartmentKind.SALES:
+    if department is not None and not lead_rule_departments().filter(pk=department.pk).exists():
         raise ApplicationError(
             CrmErrorCode.LEAD_RULE_DEPARTMENT,
             _("Leads go to sales departments only."),
             extra={"field": "department"},
         )
-    if manager is not None and not (
-        is_active_staff(manager) and manager.groups.filter(name__in=LEAD_ROLES).exists()
-    ):
+    if manager is not None and not lead_rule_managers().filter(pk=manager.pk).exists():
         raise ApplicationError(
             CrmErrorCode.LEAD_RULE_MANAGER,
             _("Leads go to active sales managers and heads of sales only."),
