@@ -548,6 +548,25 @@ on_api(
 )
 on_api("DELETE", "/api/clients/{client_id}/personal-offer", "client.change", "client")
 
+on_api("GET", "/api/lead-rules", "leadrule.view")
+# with a query, so that the tester answers (keyed by its path, as the schema names it)
+API["GET /api/lead-rules/assignee"] = E(
+    "GET", "/api/lead-rules/assignee?channel=email", "leadrule.view"
+)
+on_api("POST", "/api/lead-rules", "leadrule.change", body=lambda w, r: {"manager_id": w.head.pk})
+on_api("GET", "/api/lead-rules/{rule_id}", "leadrule.view", "leadrule")
+on_api(
+    "PATCH", "/api/lead-rules/{rule_id}", "leadrule.change", "leadrule", lambda w, r: {"note": "x"}
+)
+on_api(
+    "POST",
+    "/api/lead-rules/{rule_id}/move",
+    "leadrule.change",
+    "leadrule",
+    lambda w, r: {"position": 1},
+)
+on_api("DELETE", "/api/lead-rules/{rule_id}", "leadrule.change", "leadrule")
+
 # The public catalogue answers everyone, signed in or not.
 PUBLIC_API = {
     "GET /api/catalog/groups",
