@@ -30,6 +30,7 @@ from kramar.clients.api import router as clients_router
 from kramar.core.api_parser import NoNulParser
 from kramar.core.errors import ApplicationError, CoreErrorCode
 from kramar.crm.api import router as crm_router
+from kramar.crm.api_lead_rules import router as lead_rules_router
 from kramar.mail.api import router as mail_router
 from kramar.orders.api import router as orders_router
 from kramar.payments.api import router as payments_router
@@ -124,6 +125,7 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 api.add_router("/accounts/", accounts_router)
 api.add_router("/", clients_router)
 api.add_router("/", crm_router)
+api.add_router("/", lead_rules_router)
 api.add_router("/", cases_router)
 api.add_router("/", mail_router)
 api.add_router("/", tracking_router)

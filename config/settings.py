@@ -289,11 +289,11 @@ MAIL_MAX_ATTACHMENTS = env.number("MAIL_MAX_ATTACHMENTS", default=10, minimum=0)
 MAIL_SENDING_STUCK_AFTER = timedelta(
     minutes=env.number("MAIL_SENDING_STUCK_MINUTES", default=15, minimum=1)
 )
-# New leads from unknown senders: this manager (by e-mail), else round-robin over sales managers.
 # Mail attachments and quarantined raw messages: private files, served only through the office
 # page that checks who may see the client (never under MEDIA_URL, which the web server publishes).
 MAIL_FILES_ROOT = env.text("MAIL_FILES_ROOT", default=str(VAR_DIR / "private" / "mail"))
-MAIL_LEAD_MANAGER = env.text("MAIL_LEAD_MANAGER", default="")
+# New leads from unknown senders: their manager is chosen by the CRM's lead rules (channel
+# "e-mail", /office/lead-rules/); the deal opens in this pipeline.
 MAIL_LEAD_PIPELINE = env.text("MAIL_LEAD_PIPELINE", default="retail")
 MAIL_LEAD_ANSWER_WITHIN = timedelta(
     hours=env.number("MAIL_LEAD_ANSWER_WITHIN_HOURS", default=4, minimum=1)

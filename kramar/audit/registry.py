@@ -84,9 +84,13 @@ AUDITED: list[Audited] = [
     Audited("billing.CreditLimit"),
     # A manager's discount for a client (M7): who set what, and the head's approval of it.
     Audited("personal.PersonalOffer", exclude=STAMPS),
-    # Who gets the leads of the site forms: a change moves work between people.
-    Audited("tracking.LeadRule"),
+    # Who gets the new leads (web forms, e-mail): a change moves work between people.
+    Audited("crm.LeadRule"),
 ]
+
+# A model that moved to another app: the trail is append-only, so its earlier rows keep the old
+# label; a record's history reads them too (new label -> old labels, lower case).
+FORMER_LABELS: dict[str, tuple[str, ...]] = {"crm.leadrule": ("tracking.leadrule",)}
 
 NOT_AUDITED: dict[str, str] = {
     "audit.AuditEntry": "the trail itself",

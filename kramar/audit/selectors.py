@@ -15,11 +15,13 @@ from datetime import date
 from django.db.models import QuerySet
 
 from kramar.audit.models import AuditEntry
+from kramar.audit.registry import FORMER_LABELS
 
 
 def record_history(*, model: str, object_id: object) -> QuerySet[AuditEntry]:
-    """Return the rows of one record, newest first."""
-    return AuditEntry.objects.filter(model=model.lower(), object_id=str(object_id)).select_related(
+    """Return the rows of one record, newest first (also those written before it moved app)."""
+    labels = [model.lower(), *FORMER_LABELS.get(model.lower(), ())]
+    return AuditEntry.objects.filter(model__in=labels, object_id=str(object_id)).select_related(
         "actor"
     )
 

@@ -36,6 +36,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Clients"), "backoffice:client-list", "clients.view_client"),
     NavItem(_("Deals"), "backoffice:deal-board", "crm.view_deal"),
     NavItem(_("Approvals"), "backoffice:approvals", "crm.decide_approvalrequest"),
+    NavItem(_("Lead rules"), "backoffice:lead-rules", "crm.view_leadrule"),
     NavItem(_("Orders"), "backoffice:order-list", "orders.view_order"),
     NavItem(_("Returns"), "backoffice:return-queue", "returns.view_goodsreturn"),
     NavItem(_("Invoices"), "backoffice:invoice-list", "billing.view_invoice"),

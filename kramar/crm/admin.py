@@ -1,12 +1,17 @@
 """The CRM's set-up for administrators: pipelines and stages with their exit criteria, lost
 reasons, activity outcomes and plan templates. Deals and activities change only through the
-services (the office and the API), never here."""
+services (the office and the API), never here; so do lead rules (/office/lead-rules/, which
+checks the rule and the role), shown here read-only."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from kramar.crm.models import (
     ActivityOutcome,
     ExitCriterion,
+    LeadRule,
     LostReason,
     Pipeline,
     PlanTemplate,
@@ -60,3 +65,18 @@ class PlanTemplateStepInline(admin.TabularInline):
 class PlanTemplateAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "is_active"]
     inlines = [PlanTemplateStepInline]
+
+
+@admin.register(LeadRule)
+class LeadRuleAdmin(admin.ModelAdmin):
+    list_display = ["order", "channel", "region", "product_group", "department", "manager", "note"]
+    list_filter = ["is_active", "channel"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

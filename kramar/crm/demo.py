@@ -2,7 +2,8 @@
 
 Written through the services with back-dated times, so the stage history, the exit criteria, the
 stamped stages and the client timelines are exactly what real use would leave (M1, M2, M16, M17),
-and every manager has overdue, today's and future plans (M13).
+and every manager has overdue, today's and future plans (M13). A few lead rules show how new
+leads from the shop's forms and from e-mail find their manager (M6, M8).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from kramar.accounts.enums import DepartmentKind, Role
-from kramar.accounts.models import User
-from kramar.clients.models import Client
-from kramar.crm.enums import ActivityKind, CriterionKind, DealStatus, StageKind
-from kramar.crm.models import ActivityOutcome, Deal, LostReason, Pipeline
+from kramar.accounts.models import Department, User
+from kramar.catalog.models import ProductGroup
+from kramar.clients.models import Client, Region
+from kramar.crm.enums import ActivityKind, CriterionKind, DealStatus, LeadChannel, StageKind
+from kramar.crm.models import ActivityOutcome, Deal, LeadRule, LostReason, Pipeline
 from kramar.crm.services import (
     activity_complete,
     activity_plan,
@@ -27,6 +29,7 @@ from kramar.crm.services import (
     deal_mark_lost,
     deal_move_stage,
     deal_set_discount,
+    lead_rule_create,
 )
 
 DEALS_PER_MANAGER = {"small": 6, "medium": 25, "large": 60}
@@ -101,7 +104,57 @@ def seed(context: Any) -> list[tuple[str, str, str]]:
         if clients:
             SalesHistory(context, manager, pipelines, outcomes, reasons).write(clients, per_manager)
         context.progress(per_manager)
+    lead_rules()
     return []
+
+
+def lead_rules() -> None:
+    """The demo's lead routing: wholesale quotes to department 2, letters to department 1, one
+    region to a named manager, lighting questions to department 2; a call-back rule switched
+    off. Made once (the office page keeps them afterwards)."""
+    if LeadRule.objects.exists():
+        return
+    departments = {d.code: d for d in Department.objects.filter(code__in=["sales-1", "sales-2"])}
+    from kramar.accounts.demo import DEMO_DOMAIN
+
+    named = [f"{local}@{DEMO_DOMAIN}" for local in ("sales1.manager2", "sales1.head")]
+    people = {u.email.split("@")[0]: u for u in User.objects.filter(email__in=named)}
+    retail, wholesale = departments.get("sales-1"), departments.get("sales-2")
+    odesa, lighting = (
+        Region.objects.filter(code="odesa").first(),
+        ProductGroup.objects.filter(name="Освітлення", parent=None).first(),
+    )
+    rules: list[dict[str, Any]] = [
+        {
+            "region": odesa,
+            "manager": people.get("sales1.manager2"),
+            "note": "Одещину веде один менеджер: він знає місцевих клієнтів",
+        },
+        {
+            "channel": LeadChannel.QUOTE,
+            "department": wholesale,
+            "note": "Оптові запити — відділу №2, він веде оптових клієнтів",
+        },
+        {
+            "product_group": lighting,
+            "department": wholesale,
+            "note": "Питання про освітлення — відділу №2, там знаються на LED",
+        },
+        {
+            "channel": LeadChannel.EMAIL,
+            "department": retail,
+            "note": "Листи з невідомих адрес — роздрібному відділу №1",
+        },
+        {
+            "channel": LeadChannel.CALLBACK,
+            "manager": people.get("sales1.head"),
+            "note": "Дзвінки на час акції — керівнику відділу №1 (вимкнено після акції)",
+            "is_active": False,
+        },
+    ]
+    for fields in rules:
+        if all(value is not None for value in fields.values()):  # else: not in this demo
+            lead_rule_create(actor=None, **fields)
 
 
 class SalesHistory:

@@ -31,6 +31,25 @@ class ApprovalStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Replaced by a newer request")
 
 
+class LeadChannel(models.TextChoices):
+    """Where a new lead came from, for the assignment rules (docs/tracking.md, "Assignment").
+
+    The web form kinds are the values of ``tracking.enums.WebFormKind`` (a test keeps them
+    equal): tracking sits above the CRM and passes its form kind as the channel.
+    """
+
+    CONTACT = "contact", _("Contact us")
+    CALLBACK = "callback", _("Call-back request")
+    QUOTE = "quote", _("Wholesale quote request")
+    QUESTION = "question", _("Question about a product")
+    EMAIL = "email", _("E-mail")
+
+
+# The ``Deal.source`` of the deals the channels open as leads: the web forms' and the e-mail's.
+# Among equally loaded managers the one whose last lead of any channel is oldest gets the next.
+LEAD_DEAL_SOURCES = ("site-form", "email")
+
+
 class CriterionKind(models.TextChoices):
     ACTIVITY_DONE = "activity_done", _("An activity of a kind is done in this stage")
     FIELD_FILLED = "field_filled", _("A field of the deal is filled in")
@@ -82,3 +101,8 @@ class CrmErrorCode(models.TextChoices):
     APPROVAL_DECIDED = "crm.approval_already_decided"
     APPROVAL_NOT_FOUND = "crm.approval_not_found"
     NO_APPLIER = "crm.approval_kind_not_handled"
+    LEAD_RULE_NOT_FOUND = "crm.lead_rule_not_found"
+    LEAD_RULE_TARGET = "crm.lead_rule_needs_one_target"
+    LEAD_RULE_MANAGER = "crm.lead_rule_manager_not_sales"
+    LEAD_RULE_DEPARTMENT = "crm.lead_rule_department_not_sales"
+    LEAD_RULE_CHANNEL = "crm.lead_rule_unknown_channel"

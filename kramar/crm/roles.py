@@ -1,4 +1,10 @@
-"""What each role may do with deals and activities (M3, M14, M15)."""
+"""What each role may do with deals and activities (M3, M14, M15).
+
+Lead rules decide who gets every new lead (web forms, e-mail): administrators and heads of
+sales keep them at /office/lead-rules/ (the head manages the sales force, M15); the company
+head reads them. One routing table for the company, so a head is not limited to rules of their
+own departments: every change is in the audit trail.
+"""
 
 from kramar.accounts.enums import Role
 
@@ -23,12 +29,14 @@ SETUP = [
     )
     for action in ("view", "add", "change", "delete")
 ]
+LEAD_RULES = [f"crm.{action}_leadrule" for action in ("view", "add", "change", "delete")]
 
 GRANTS: dict[Role, list[str]] = {
     Role.ADMINISTRATOR: [
         *DEALS,
         *ACTIVITIES,
         *SETUP,
+        *LEAD_RULES,
         "crm.view_all_deals",
         "crm.override_exit_criteria",
         "crm.reassign_deal",
@@ -36,10 +44,16 @@ GRANTS: dict[Role, list[str]] = {
         "crm.decide_approvalrequest",
         "crm.view_approvalrequest",
     ],
-    Role.COMPANY_HEAD: ["crm.view_deal", "crm.view_activity", "crm.view_all_deals"],
+    Role.COMPANY_HEAD: [
+        "crm.view_deal",
+        "crm.view_activity",
+        "crm.view_all_deals",
+        "crm.view_leadrule",
+    ],
     Role.HEAD_OF_SALES: [
         *DEALS,
         *ACTIVITIES,
+        *LEAD_RULES,
         "crm.override_exit_criteria",
         "crm.reassign_deal",
         "crm.restore_deal",

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 
 from kramar.clients.schemas import ClientRefOut, PersonRefOut, RefOut
 from kramar.core.schemas import ApiDatetime, Id
-from kramar.crm.enums import ActivityKind
+from kramar.crm.enums import ActivityKind, LeadChannel
 from kramar.crm.selectors import exit_criteria_state
 
 # PostgreSQL refuses a NUL character in text; refuse it at the door (422), not as a 500.
@@ -329,3 +329,70 @@ class PlanTemplateApplyIn(Schema):
     deal_id: Id | None = None
     owner_id: Id | None = Field(None, description="Who does the work; yourself when omitted.")
     start: ApiDatetime | None = Field(None, description="Day 0 of the plan; now when omitted.")
+
+
+# --- Lead rules (who gets a new lead; M6, M8, M12) -----------------------------------------------
+
+
+class NamedRefOut(Schema):
+    id: int
+    name: str
+
+
+class LeadRuleOut(Schema):
+    id: int
+    order: int = Field(..., description="Rules are tried from the lowest order up.")
+    channel: str = Field(..., description='A web form kind or "email"; empty: any channel.')
+    region: NamedRefOut | None = Field(..., description="The client's region; null: any.")
+    product_group: NamedRefOut | None = Field(
+        ..., description="The product's group or a group above it; null: any."
+    )
+    department: RefOut | None = Field(
+        ..., description="Its least loaded sales manager gets the lead."
+    )
+    manager: PersonRefOut | None = Field(..., description="This person gets the lead.")
+    is_active: bool
+    note: str
+
+
+class LeadRuleIn(Schema):
+    channel: str = Field("", max_length=20, description='A web form kind or "email"; "": any.')
+    region_id: Id | None = None
+    product_group_id: Id | None = None
+    department_id: Id | None = Field(None, description="A sales department, or:")
+    manager_id: Id | None = Field(None, description="a sales manager or a head of sales.")
+    is_active: bool = True
+    note: str = Field("", max_length=200, pattern=NO_NUL)
+
+
+class LeadRulePatch(Schema):
+    """Only the fields sent change; null clears a condition or a target."""
+
+    channel: str | None = Field(None, max_length=20)
+    region_id: Id | None = None
+    product_group_id: Id | None = None
+    department_id: Id | None = None
+    manager_id: Id | None = None
+    is_active: bool | None = None
+    note: str | None = Field(None, max_length=200, pattern=NO_NUL)
+
+
+class LeadRuleMoveIn(Schema):
+    position: int = Field(..., ge=1, le=1_000_000, description="1: tried first.")
+
+
+class LeadAssignmentQuery(Schema):
+    channel: LeadChannel
+    region_id: Id | None = None
+    product_group_id: Id | None = None
+
+
+class LeadAssignmentOut(Schema):
+    manager: PersonRefOut | None
+    by: str = Field(..., description="client_manager, rule_manager, rule_department, …")
+    explanation: str
+    rule: LeadRuleOut | None
+
+    @staticmethod
+    def resolve_explanation(obj: Any) -> str:
+        return str(obj.by.label)

@@ -1,4 +1,4 @@
-"""Reads of the CRM: visibility of deals and activities, exit criteria, plans.
+"""Reads of the CRM: visibility of deals and activities, exit criteria, plans, lead rules.
 
 Record rules (M3, M15; docs/security.md): a deal is seen by its manager, by the co-owners of
 its client, by the heads of its department and by roles holding ``crm.view_all_deals``; an
@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kramar.accounts.enums import DepartmentKind, Role
 from kramar.accounts.models import Department, User
 from kramar.accounts.selectors import is_active_staff
 from kramar.clients.models import Client
@@ -27,6 +28,7 @@ from kramar.crm.models import (
     ApprovalRequest,
     Deal,
     ExitCriterion,
+    LeadRule,
     Pipeline,
     Stage,
 )
@@ -263,3 +265,76 @@ def approval_get(*, viewer: User, pk: int) -> ApprovalRequest:
     if found is None:
         raise NotFoundError(CrmErrorCode.APPROVAL_NOT_FOUND, _("No such request."))
     return found
+
+
+# --- Lead rules (who gets a new lead; M6, M8, M12) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeadRuleRow:
+    """A rule as the office lists it, with why an active rule takes no lead now ("" if it does)."""
+
+    rule: LeadRule
+    idle: str
+
+
+def lead_rules_visible_to(*, viewer: User) -> QuerySet[LeadRule]:
+    """Return the rules in the order they are tried, to holders of ``crm.view_leadrule``."""
+    rules = LeadRule.objects.select_related(
+        "region", "product_group", "department", "manager"
+    ).order_by("order", "pk")
+    if not (is_active_staff(viewer) and viewer.has_perm("crm.view_leadrule")):
+        return rules.none()
+    return rules
+
+
+def lead_rule_get(*, viewer: User, pk: int) -> LeadRule:
+    rule = lead_rules_visible_to(viewer=viewer).filter(pk=pk).first()
+    if rule is None:
+        raise NotFoundError(CrmErrorCode.LEAD_RULE_NOT_FOUND, _("No such lead rule."))
+    return rule
+
+
+def _rule_idle(rule: LeadRule, staffed: set[int]) -> str:
+    if rule.manager_id and rule.manager and is_active_staff(rule.manager):
+        return ""
+    if rule.department_id and rule.department_id in staffed:
+        return ""
+    if rule.department_id:
+        return _("Skipped: the department has no active sales manager.")
+    if rule.manager_id:
+        return _("Skipped: the manager is no longer active.")
+    return _("Skipped: it names no manager and no department.")
+
+
+def lead_rule_rows(*, viewer: User) -> list[LeadRuleRow]:
+    """Return the visible rules in order, each saying whether it can take a lead now."""
+    rules = list(lead_rules_visible_to(viewer=viewer))
+    staffed = set(
+        User.objects.filter(
+            is_active=True, is_staff=True, groups__name=Role.SALES_MANAGER.value
+        ).values_list("department_id", flat=True)
+    )
+    return [
+        LeadRuleRow(rule=rule, idle=_rule_idle(rule, staffed) if rule.is_active else "")
+        for rule in rules
+    ]
+
+
+def lead_rule_departments() -> QuerySet[Department]:
+    """Return the departments a rule may send leads to: the sales departments."""
+    return Department.objects.filter(kind=DepartmentKind.SALES).order_by("name")
+
+
+def lead_rule_managers() -> QuerySet[User]:
+    """Return the people a rule may name: active sales managers and heads of sales."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            is_staff=True,
+            groups__name__in=[Role.SALES_MANAGER.value, Role.HEAD_OF_SALES.value],
+        )
+        .select_related("department")
+        .distinct()
+        .order_by("full_name", "email")
+    )

@@ -1,4 +1,4 @@
-"""Administrators keep the lead rules here; the rest is read-only for looking into a problem."""
+"""Read-only views of what the site recorded, for looking into a problem (lead rules: crm)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from kramar.tracking.models import LeadRule, SiteSession, WebFormSubmission
-
-
-@admin.register(LeadRule)
-class LeadRuleAdmin(admin.ModelAdmin):
-    list_display = ["order", "form_kind", "region", "product_group", "department", "manager"]
-    list_editable = ["form_kind", "region", "product_group", "department", "manager"]
-    list_display_links = ["order"]
-    list_filter = ["is_active", "form_kind"]
+from kramar.tracking.models import SiteSession, WebFormSubmission
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -6,11 +6,9 @@ gaps under ``TRACKING_SESSION_GAP``) is folded into a :class:`SiteSession` that 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kramar.audit.capture import AuditedManager
 from kramar.tracking.enums import EventKind, FollowUpChannel, WebFormKind
 
 TOUCH_FIELDS = (
@@ -199,53 +197,6 @@ class OrderTouch(Touches):
 
     def __str__(self) -> str:
         return str(self.order_id)
-
-
-class LeadRule(models.Model):
-    """Who gets a lead from a site form (docs/tracking.md, "Assignment").
-
-    Rules are tried by ``order``; the first that matches (form kind, client's region, product
-    group; blank matches anything) names a manager or a department. In a department the manager
-    with the fewest open deals gets it, ties go to whoever had a site lead longest ago.
-    """
-
-    order = models.PositiveIntegerField(_("order"), default=0)
-    form_kind = models.CharField(_("form"), max_length=20, choices=WebFormKind.choices, blank=True)
-    region = models.ForeignKey(
-        "clients.Region", verbose_name=_("region"), on_delete=models.CASCADE, null=True, blank=True
-    )
-    product_group = models.ForeignKey(
-        "catalog.ProductGroup",
-        verbose_name=_("product group"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-    )
-    department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("department"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-    )
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("manager"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-
-    objects = AuditedManager()
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("lead rule")
-        verbose_name_plural = _("lead rules")
-
-    def __str__(self) -> str:
-        return f"#{self.order}"
 
 
 class WebFormSubmission(models.Model):

@@ -3,7 +3,7 @@
 Everyone who sees a client sees its visits on the card (clients.selectors decide the rows).
 Exporting and erasing a client's site data answer a person's privacy request: heads of sales
 (for their departments' clients) and administrators; erasure only administrators. Lead rules
-are kept by administrators in /admin/.
+are the CRM's now (crm.roles).
 """
 
 from kramar.accounts.enums import Role
@@ -12,10 +12,6 @@ GRANTS: dict[Role, list[str]] = {
     Role.ADMINISTRATOR: [
         "tracking.export_site_data",
         "tracking.erase_site_data",
-        "tracking.view_leadrule",
-        "tracking.add_leadrule",
-        "tracking.change_leadrule",
-        "tracking.delete_leadrule",
     ],
-    Role.HEAD_OF_SALES: ["tracking.export_site_data", "tracking.view_leadrule"],
+    Role.HEAD_OF_SALES: ["tracking.export_site_data"],
 }

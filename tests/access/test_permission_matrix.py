@@ -60,6 +60,7 @@ from kramar.crm.services import (
     deal_delete,
     deal_set_discount,
     deal_update,
+    lead_rule_create,
 )
 from kramar.mail.enums import MailStatus
 from kramar.mail.models import MailMessage
@@ -141,6 +142,10 @@ RIGHTS: dict[str, set[str]] = {
     "site.erase": {ADMIN},
     "person.export": {HEAD, ADMIN},
     "person.erase": {ADMIN},
+    # who gets each new lead (issue 6, M6, M8, M12): heads of sales and administrators keep the
+    # one company-wide table of rules; the company head reads it (M15).
+    "leadrule.view": {HEAD, CH, ADMIN},
+    "leadrule.change": {HEAD, ADMIN},
     "shop": {"customer", *STAFF},  # anyone signed in keeps a cart and their own orders
 }
 
@@ -542,6 +547,25 @@ on_api(
     lambda w, r: {"percent": "5", "message": "", "valid_until": OFFER_UNTIL},
 )
 on_api("DELETE", "/api/clients/{client_id}/personal-offer", "client.change", "client")
+
+on_api("GET", "/api/lead-rules", "leadrule.view")
+# with a query, so that the tester answers (keyed by its path, as the schema names it)
+API["GET /api/lead-rules/assignee"] = E(
+    "GET", "/api/lead-rules/assignee?channel=email", "leadrule.view"
+)
+on_api("POST", "/api/lead-rules", "leadrule.change", body=lambda w, r: {"manager_id": w.head.pk})
+on_api("GET", "/api/lead-rules/{rule_id}", "leadrule.view", "leadrule")
+on_api(
+    "PATCH", "/api/lead-rules/{rule_id}", "leadrule.change", "leadrule", lambda w, r: {"note": "x"}
+)
+on_api(
+    "POST",
+    "/api/lead-rules/{rule_id}/move",
+    "leadrule.change",
+    "leadrule",
+    lambda w, r: {"position": 1},
+)
+on_api("DELETE", "/api/lead-rules/{rule_id}", "leadrule.change", "leadrule")
 
 # The public catalogue answers everyone, signed in or not.
 PUBLIC_API = {
@@ -967,6 +991,48 @@ on_office(
     "mail-quarantine-discard", "POST", QUARANTINE + "discard/", "mail.quarantine", "quarantine"
 )
 on_office("recycle-bin", "GET", "/office/recycle-bin/", "client.restore")
+# the list with the tester's answer ("who would get it")
+on_office("lead-rules", "GET", "/office/lead-rules/?channel=quote", "leadrule.view")
+on_office("lead-rule-create", "GET", "/office/lead-rules/new/", "leadrule.change")
+on_office(
+    "lead-rule-create",
+    "POST",
+    "/office/lead-rules/new/",
+    "leadrule.change",
+    body=lambda w, r: {"manager": w.head.pk, "is_active": "on"},
+)
+on_office("lead-rule-edit", "GET", "/office/lead-rules/{rule_id}/", "leadrule.view", "leadrule")
+on_office(
+    "lead-rule-edit",
+    "POST",
+    "/office/lead-rules/{rule_id}/",
+    "leadrule.change",
+    "leadrule",
+    lambda w, r: {"manager": w.head.pk, "note": "x"},
+)
+on_office(
+    "lead-rule-move",
+    "POST",
+    "/office/lead-rules/{rule_id}/move/",
+    "leadrule.change",
+    "leadrule",
+    lambda w, r: {"direction": "up"},
+)
+on_office(
+    "lead-rule-active",
+    "POST",
+    "/office/lead-rules/{rule_id}/active/",
+    "leadrule.change",
+    "leadrule",
+    lambda w, r: {"is_active": "0"},
+)
+on_office(
+    "lead-rule-delete",
+    "POST",
+    "/office/lead-rules/{rule_id}/delete/",
+    "leadrule.change",
+    "leadrule",
+)
 
 NOT_BUSINESS_DATA = {
     "login": "signing in",
@@ -1126,6 +1192,9 @@ class World:
         token, _raw = api_token_create(user=self.people[SM], name="mine")
         view = saved_view_save(owner=self.people[SM], name="мої", filters={})
         self.ids["mine"] = {"own": {"token_id": token.pk, "view_id": view.pk}}
+        self.head = self.people[HEAD]
+        rule = lead_rule_create(actor=None, manager=self.head)
+        self.ids["leadrule"] = {"any": {"rule_id": rule.pk}}
 
     def pk(self, kind: str, rel: str) -> Any:
         return next(iter(self.ids[kind][rel].values()))

@@ -25,7 +25,7 @@ from kramar.backoffice.decorators import office_view
 from kramar.cases.selectors import case_get
 from kramar.clients.selectors import client_get
 from kramar.core.errors import ApplicationError
-from kramar.crm.selectors import deal_get
+from kramar.crm.selectors import deal_get, lead_rule_get
 from kramar.orders.selectors import order_get
 
 PAGE_SIZE = 50
@@ -42,6 +42,7 @@ RECORDS: dict[str, tuple[Callable[[User, int], Model], str]] = {
     "crm.deal": (lambda viewer, pk: deal_get(viewer=viewer, pk=pk), "deal-detail"),
     "orders.order": (lambda viewer, pk: order_get(viewer=viewer, pk=pk), "order-detail"),
     "cases.servicecase": (lambda viewer, pk: case_get(viewer=viewer, pk=pk), "case-detail"),
+    "crm.leadrule": (lambda viewer, pk: lead_rule_get(viewer=viewer, pk=pk), "lead-rule-edit"),
 }
 
 
@@ -152,6 +153,8 @@ ROLE_ACTIONS = [
     (gettext_lazy("Reassign deals"), "crm.reassign_deal"),
     (gettext_lazy("Pass exit criteria"), "crm.override_exit_criteria"),
     (gettext_lazy("Plan and do activities"), "crm.add_activity"),
+    (gettext_lazy("See the lead rules"), "crm.view_leadrule"),
+    (gettext_lazy("Keep the lead rules"), "crm.change_leadrule"),
     (gettext_lazy("See service cases"), "cases.view_servicecase"),
     (gettext_lazy("Work service cases"), "cases.change_servicecase"),
     (gettext_lazy("See orders"), "orders.view_order"),

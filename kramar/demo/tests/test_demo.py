@@ -139,6 +139,18 @@ def test_every_manager_has_open_won_and_lost_deals_and_work_to_do_m13_m17():
     assert not done.filter(deal__isnull=False, stage__isnull=True).exists()  # M2
 
 
+def test_the_demo_routes_new_leads_by_a_few_rules_m6_m8():
+    from kramar.crm.models import LeadRule
+
+    call_command("kramar_demo", scale="small", no_progress=True)
+    rules = list(LeadRule.objects.select_related("department", "manager"))
+    assert [rule.order for rule in rules] == [1, 2, 3, 4, 5]
+    assert {rule.channel for rule in rules} == {"", "quote", "email", "callback"}
+    assert [rule.is_active for rule in rules].count(False) == 1
+    by_mail = Client.objects.get(mail__message_id="<demo-lead-1@example.org>")
+    assert by_mail.manager.department.code == "sales-1"  # the rule for letters
+
+
 def test_an_unknown_scale_is_refused():
     with pytest.raises(CommandError):
         call_command("kramar_demo", scale="huge", no_progress=True)

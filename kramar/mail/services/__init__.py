@@ -8,7 +8,6 @@ transaction as the letter itself (M11, M14).
 from kramar.mail.services.delivery import mail_deliver_now, mail_resend, mail_stuck_sending_fail
 from kramar.mail.services.inbound import (
     ImportOutcome,
-    lead_manager,
     mail_import,
     mail_quarantine,
 )
@@ -32,7 +31,6 @@ __all__ = [
     "MailboxError",
     "RenderedLetter",
     "fill_placeholders",
-    "lead_manager",
     "mail_deliver_now",
     "mail_import",
     "mail_quarantine",

@@ -3,7 +3,8 @@
 Matching, in order: a reply to a letter we know (In-Reply-To, then References, newest first)
 goes to that letter's client and deal; else the sender's address finds the client
 (``ClientEmail``, case-folded); else a new person client (source "e-mail") with a lead in the
-first stage of ``settings.MAIL_LEAD_PIPELINE``, a manager and a first planned answer.
+first stage of ``settings.MAIL_LEAD_PIPELINE``, a manager chosen by the CRM's lead rules
+(channel "e-mail") and a first planned answer.
 """
 
 from __future__ import annotations
@@ -20,15 +21,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kramar.accounts.enums import DepartmentKind, Role
 from kramar.accounts.models import User
 from kramar.clients.enums import ClientKind, ClientSource, TimelineKind
 from kramar.clients.models import Client
-from kramar.clients.services import client_create, normalize_email, timeline_record
+from kramar.clients.services import (
+    client_assign_manager,
+    client_create,
+    normalize_email,
+    timeline_record,
+)
 from kramar.core.errors import ApplicationError
-from kramar.crm.enums import ActivityKind, DealStatus
+from kramar.crm.enums import ActivityKind, DealStatus, LeadChannel
 from kramar.crm.models import Deal, Pipeline
 from kramar.crm.services import activity_plan, deal_create
+from kramar.crm.services.assignment import lead_manager_for
 from kramar.mail.enums import MailDirection, MailStatus
 from kramar.mail.models import MailAttachment, MailMessage
 from kramar.mail.parsing import (
@@ -235,47 +241,18 @@ def _why_not_a_lead(parsed: ParsedMessage) -> str:
     return ""
 
 
-def lead_manager() -> User | None:
-    """Return who gets the next lead from e-mail (docs/mail.md, "Leads").
-
-    ``settings.MAIL_LEAD_MANAGER`` if it names an active staff member; else the sales managers
-    of the sales departments in turn (round-robin by id after the last e-mail lead's manager).
-    """
-    staff = User.objects.filter(is_active=True, is_staff=True)
-    if settings.MAIL_LEAD_MANAGER:
-        chosen = staff.filter(email__iexact=settings.MAIL_LEAD_MANAGER).first()
-        if chosen is not None:
-            return chosen
-    managers = list(
-        staff.filter(groups__name=Role.SALES_MANAGER.value, department__kind=DepartmentKind.SALES)
-        .select_related("department")
-        .order_by("pk")
-        .distinct()
-    )
-    if not managers:
-        return None
-    last = (
-        Client.objects.filter(source=ClientSource.EMAIL, manager__isnull=False)
-        .order_by("-created_at", "-pk")
-        .values_list("manager_id", flat=True)
-        .first()
-    )
-    return (
-        next((person for person in managers if last is not None and person.pk > last), None)
-        or (managers[0])
-    )
-
-
 def _new_lead(parsed: ParsedMessage, *, thread_key: str, now: datetime) -> Filing:
-    manager = lead_manager()
     client = client_create(
         actor=None,
         kind=ClientKind.PERSON,
         name=parsed.from_name or parsed.from_address,
         emails=[parsed.from_address],
-        manager=manager,
         source=ClientSource.EMAIL,
     )
+    # The same lead rules as the web forms (docs/mail.md, "Leads' manager").
+    manager = lead_manager_for(channel=LeadChannel.EMAIL, client=client)
+    if manager is not None:
+        client_assign_manager(actor=None, client=client, manager=manager)
     pipeline = (
         Pipeline.objects.filter(code=settings.MAIL_LEAD_PIPELINE, is_active=True).first()
         or Pipeline.objects.filter(is_active=True).order_by("order", "pk").first()

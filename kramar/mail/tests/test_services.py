@@ -7,18 +7,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kramar.accounts.enums import Role
+from kramar.accounts.enums import DepartmentKind, Role
+from kramar.accounts.tests.factories import DepartmentFactory
 from kramar.clients.enums import ClientSource, TimelineKind
 from kramar.clients.models import Client, TimelineEntry
 from kramar.clients.tests.factories import ClientFactory
 from kramar.core.errors import ApplicationError
-from kramar.crm.enums import ActivityKind
+from kramar.crm.enums import ActivityKind, LeadChannel
 from kramar.crm.models import Deal, Pipeline
-from kramar.crm.services import deal_create
+from kramar.crm.services import deal_create, lead_rule_create
 from kramar.mail.enums import MailDirection, MailStatus
 from kramar.mail.models import MailAttachment, MailMessage
 from kramar.mail.services import (
-    lead_manager,
     mail_deliver_now,
     mail_import,
     mail_send,
@@ -246,14 +246,19 @@ def test_leads_go_round_the_sales_managers_in_turn(make_staff):
     owners = [
         mail_import(raw=letter(sender=f"lead{n}@new.test")).message.client.manager for n in range(3)
     ]
-    assert owners == [first, second, first]
+    assert owners == [first, second, first]  # equal load: in turn
 
 
-def test_the_lead_manager_setting_wins(make_staff, settings):
+def test_e_mail_leads_follow_the_crm_lead_rules_for_the_e_mail_channel_m8(make_staff):
     make_staff(Role.SALES_MANAGER)
-    chosen = make_staff(Role.HEAD_OF_SALES)
-    settings.MAIL_LEAD_MANAGER = chosen.email.upper()
-    assert lead_manager() == chosen
+    retail = DepartmentFactory(code="retail", kind=DepartmentKind.SALES)
+    desk = make_staff(Role.SALES_MANAGER, department=retail)
+    named = make_staff(Role.HEAD_OF_SALES)
+    lead_rule_create(actor=None, channel=LeadChannel.QUOTE, manager=named)  # not for letters
+    lead_rule_create(actor=None, channel=LeadChannel.EMAIL, department=retail)
+    message = mail_import(raw=letter(sender="stranger@new.test")).message
+    assert message.client.manager == desk and message.deal.manager == desk
+    assert message.client.department == retail
 
 
 @pytest.mark.parametrize(

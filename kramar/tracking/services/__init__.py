@@ -8,7 +8,7 @@ from kramar.tracking.services.events import (
     events_write,
     visitor_identify,
 )
-from kramar.tracking.services.leads import lead_manager_for, web_form_submit
+from kramar.tracking.services.leads import web_form_submit
 from kramar.tracking.services.privacy import (
     client_site_data_erase,
     client_site_data_export,
@@ -26,7 +26,6 @@ __all__ = [
     "events_flush",
     "events_purge",
     "events_write",
-    "lead_manager_for",
     "order_touch_record",
     "sessions_fold",
     "visitor_identify",

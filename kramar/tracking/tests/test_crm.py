@@ -19,14 +19,13 @@ from kramar.clients.enums import TimelineKind
 from kramar.clients.models import Client, TimelineEntry
 from kramar.clients.services import client_for_shop_user
 from kramar.clients.tests.factories import ClientFactory
-from kramar.crm.enums import ActivityKind
-from kramar.crm.models import Activity, Deal
+from kramar.crm.enums import ActivityKind, LeadChannel
+from kramar.crm.models import Activity, Deal, LeadRule
 from kramar.tracking.collector import CONSENT_COOKIE
 from kramar.tracking.enums import FollowUpChannel, WebFormKind
 from kramar.tracking.models import (
     CartFollowUp,
     Event,
-    LeadRule,
     SiteSession,
     Visitor,
     WebFormSubmission,
@@ -84,6 +83,16 @@ def test_leads_go_to_the_least_loaded_manager_then_in_turn(make_staff):
     web_form_submit(kind=WebFormKind.CONTACT, name="B", email="b@example.test")
     managers = list(Deal.objects.order_by("pk").values_list("manager", flat=True))
     assert set(managers) == {busy.pk, free.pk}  # equal load: each in turn
+
+
+def test_a_rule_for_quotes_leaves_other_forms_alone_m6(make_staff):
+    wholesale = DepartmentFactory(code="wholesale", kind=DepartmentKind.SALES)
+    retail = make_staff(Role.SALES_MANAGER)
+    desk = make_staff(Role.SALES_MANAGER, department=wholesale)
+    LeadRule.objects.create(order=1, channel=LeadChannel.QUOTE, department=wholesale)
+    quote = web_form_submit(kind=WebFormKind.QUOTE, name="Bud", email="bud@example.test")
+    call = web_form_submit(kind=WebFormKind.CALLBACK, name="Ann", phone="0501234567")
+    assert quote.deal.manager == desk and call.deal.manager == retail
 
 
 def test_a_rule_by_product_group_sends_the_lead_to_its_department(make_staff):
@@ -265,8 +274,12 @@ def test_export_and_erase_are_audited(make_staff, client_for, sales_manager):
     assert Client.objects.filter(pk=client.pk).exists()  # the client record stays
 
 
-def test_administrators_keep_lead_rules_in_the_admin(administrator, client_for):
+def test_administrators_read_the_forms_and_the_rules_in_the_admin(administrator, client_for):
     browser = client_for(administrator)
-    assert browser.get("/admin/tracking/leadrule/").status_code == 200
-    assert browser.get("/admin/tracking/leadrule/add/").status_code == 200
+    assert browser.get("/admin/crm/leadrule/").status_code == 200  # kept at /office/lead-rules/
+    assert browser.get("/admin/crm/leadrule/add/").status_code == 403
     assert browser.get("/admin/tracking/webformsubmission/").status_code in (200, 403)
+
+
+def test_every_form_kind_is_a_lead_channel_of_the_crm_m6():
+    assert set(WebFormKind.values) <= set(LeadChannel.values)

@@ -461,3 +461,7 @@ class ApprovalRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value} ({self.get_status_display()})"
+
+
+# The lead routing rules live in their own module (this one is long); Django finds them here.
+from kramar.crm.models.assignment import LeadRule as LeadRule  # noqa: E402
