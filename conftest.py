@@ -96,3 +96,15 @@ def _reference_data_in_transactional_tests(request):
     request.getfixturevalue("transactional_db")
     for module in REFERENCE_DATA:
         importlib.import_module(module).add(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """Each test starts with an empty in-process cache: rate-limit counters (tracking.guard)
+    and cached listings must not leak from one test into the next. Only the local-memory cache
+    is cleared; a shared Redis is never flushed by a test."""
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    if type(cache).__name__ == "LocMemCache":
+        cache.clear()

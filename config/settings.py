@@ -317,6 +317,10 @@ TRACKING_ABANDONED_CART_WINDOW = timedelta(days=7)
 TRACKING_LEAD_ANSWER_WITHIN = timedelta(
     hours=env.number("TRACKING_LEAD_ANSWER_WITHIN_HOURS", default=2, minimum=1)
 )
+# Floods (kramar/tracking/guard.py): forms and new visitor ids per address, pages per visitor.
+TRACKING_FORM_RATE = env.text("TRACKING_FORM_RATE", default="5/10m")
+TRACKING_NEW_VISITOR_RATE = env.text("TRACKING_NEW_VISITOR_RATE", default="60/h")
+TRACKING_MAX_PAGES_PER_MINUTE = env.number("TRACKING_MAX_PAGES_PER_MINUTE", default=60, minimum=1)
 KRAMAR_PERIODIC_JOBS["tracking-sessions"] = (
     "kramar.tracking.tasks.sessions_fold_task",
     timedelta(minutes=10),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kramar.clients.services.records import normalize_phone
 from kramar.core.errors import ApplicationError
 from kramar.tracking.enums import WebFormKind
+from kramar.tracking.guard import HONEYPOT_FIELD
 
 MESSAGE_MAX = 4000
 
@@ -22,6 +23,18 @@ class WebForm(forms.Form):
     message = forms.CharField(
         label=_("Message"), required=False, max_length=MESSAGE_MAX, widget=forms.Textarea
     )
+    # The honeypot (tracking.guard): off-screen and out of the tab order, so people leave it
+    # empty and form-filling robots do not; a filled one is thanked and dropped.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
 
     def __init__(self, *args: Any, kind: WebFormKind, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
+from kramar.tracking import guard
 from kramar.tracking.enums import EventKind
 
 CONSENT_COOKIE = "kramar_consent"
@@ -101,6 +102,8 @@ class Collector:
     client_id: int | None = None
     user_id: int | None = None
     new_touch: bool = False
+    minute: int = 0  # the minute (since the epoch) the cookie counts pages in, and how many
+    pages: int = 0
 
     def add(self, kind: EventKind, **details: Any) -> None:
         if len(self.events) >= MAX_EVENTS_PER_REQUEST:
@@ -117,17 +120,22 @@ def start(request: HttpRequest) -> Collector | None:
     if not has_consent(request):
         return None
     bot = is_bot(request.headers.get("user-agent", ""))
+    minute, pages = int(time.time() // 60), 1
     try:
         value = request.get_signed_cookie(settings.TRACKING_COOKIE, salt=VISITOR_SALT)
-        visitor_id, session, last_seen = str(value).split(":")
+        visitor_id, session, last_seen, *counted = str(value).split(":")
         last = float(last_seen)
+        if len(counted) == 2 and int(counted[0]) == minute:
+            pages = int(counted[1]) + 1
     except (KeyError, ValueError, signing.BadSignature):  # absent, malformed or forged
-        if bot:
-            return None  # a robot never gets a visitor of its own
+        if bot or guard.new_visitor_flood(request):
+            return None  # a robot, or a script dropping the cookie: no visitor of its own
         visitor_id, session, last = secrets.token_hex(16), "", 0.0
         is_new = True
     else:
         is_new = False
+    if pages > settings.TRACKING_MAX_PAGES_PER_MINUTE:
+        bot = True  # faster than a person reads: kept, flagged, left out of the analytics
     path = clean_text(request.get_full_path(), 300)
     new_session = not session or time.time() - last > settings.TRACKING_SESSION_GAP.total_seconds()
     touch, new_touch = _session_touch(request, path, new_session=new_session)
@@ -139,6 +147,8 @@ def start(request: HttpRequest) -> Collector | None:
         touch=touch,
         path=path,
         new_touch=new_touch,
+        minute=minute,
+        pages=pages,
     )
 
 
@@ -190,10 +200,11 @@ def forget(request: HttpRequest) -> None:
 
 
 def remember(response: HttpResponse, collector: Collector) -> None:
-    """Renew the visitor cookie: its id, the current session and now."""
+    """Renew the visitor cookie: its id, the current session, now, and this minute's pages."""
     response.set_signed_cookie(
         settings.TRACKING_COOKIE,
-        f"{collector.visitor_id}:{collector.session}:{time.time():.0f}",
+        f"{collector.visitor_id}:{collector.session}:{time.time():.0f}"
+        f":{collector.minute}:{collector.pages}",
         salt=VISITOR_SALT,
         max_age=settings.TRACKING_COOKIE_DAYS * 86400,
         secure=settings.SESSION_COOKIE_SECURE,

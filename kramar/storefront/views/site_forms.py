@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kramar.catalog.models import Product
 from kramar.core.errors import ApplicationError
 from kramar.storefront.site_forms import WebForm
+from kramar.tracking import guard
 from kramar.tracking.collector import (
     CONSENT_ALL,
     CONSENT_COOKIE,
@@ -66,7 +67,16 @@ def web_form(request: HttpRequest, kind: str) -> HttpResponse:
         slug = request.GET.get("product") or request.POST.get("product") or ""
         product = Product.objects.filter(slug=slug[:200], is_active=True).first()
     form = WebForm(request.POST or None, kind=form_kind)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and form.is_robot:
+        logger.info("web form %s: honeypot filled, dropped", form_kind)
+        messages.success(request, _("Thank you! We will get back to you soon."))
+        return redirect("storefront:home")  # a robot learns nothing from the answer
+    if request.method == "POST" and form.is_valid() and guard.form_flood(request):
+        # Counted once valid: a person correcting a typo is not held back, a flood is.
+        form.add_error(None, _("Too many messages from your address; try again in a few minutes."))
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         visit: Collector | None = getattr(request, "tracking", None)
         try:
@@ -88,6 +98,7 @@ def web_form(request: HttpRequest, kind: str) -> HttpResponse:
             identify(request, client_id=submission.client_id)
             messages.success(request, _("Thank you! We will get back to you soon."))
             return redirect("storefront:home")
-    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and status == 200:
+        status = 400
     context = {"form": form, "kind": form_kind, "product": product}
     return render(request, "storefront/web_form.html", context, status=status)

@@ -219,3 +219,21 @@ def test_a_guest_order_records_the_purchase_and_identifies_the_visitor():
     assert Visitor.objects.get().client_id == order.client_id
     assert ClientTouch.objects.get(client_id=order.client_id).first["source"] == "newsletter"
     assert order.utm_source == "newsletter"  # the order keeps its campaign too
+
+
+def test_a_script_dropping_the_cookie_gets_no_new_visitors_past_the_limit(settings):
+    settings.TRACKING_NEW_VISITOR_RATE = "3/h"
+    for _ in range(5):
+        browser().get("/", REMOTE_ADDR="203.0.113.9")  # a new browser each time: no cookie
+    assert Visitor.objects.count() == 3
+    browser().get("/", REMOTE_ADDR="203.0.113.10")  # another address is not held back
+    assert Visitor.objects.count() == 4
+
+
+def test_a_visitor_faster_than_a_person_reads_is_flagged_a_robot(settings):
+    settings.TRACKING_MAX_PAGES_PER_MINUTE = 3
+    b = browser()
+    for _ in range(5):
+        b.get("/")
+    flags = list(Event.objects.order_by("pk").values_list("is_bot", flat=True))
+    assert flags == [False, False, False, True, True]

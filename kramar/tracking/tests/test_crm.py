@@ -283,3 +283,39 @@ def test_administrators_read_the_forms_and_the_rules_in_the_admin(administrator,
 
 def test_every_form_kind_is_a_lead_channel_of_the_crm_m6():
     assert set(WebFormKind.values) <= set(LeadChannel.values)
+
+
+def test_a_flood_of_forms_from_one_address_stops_at_the_limit(sales_manager, settings):
+    settings.TRACKING_FORM_RATE = "2/10m"
+    for number in range(4):
+        response = Browser().post(
+            "/contact/callback/",
+            {"name": f"Bot {number}", "phone": f"+38050123450{number}"},
+            REMOTE_ADDR="198.51.100.7",
+        )
+    assert response.status_code == 429 and b"Too many messages" in response.content
+    assert Client.objects.filter(name__startswith="Bot").count() == 2
+    assert Deal.objects.count() == 2 and Activity.objects.count() == 2
+
+
+def test_mistakes_do_not_count_against_the_limit(sales_manager, settings):
+    settings.TRACKING_FORM_RATE = "1/10m"
+    for _ in range(3):
+        Browser().post("/contact/callback/", {"name": "Olena"}, REMOTE_ADDR="198.51.100.8")
+    ok = Browser().post(
+        "/contact/callback/",
+        {"name": "Olena", "phone": "+380501234567"},
+        REMOTE_ADDR="198.51.100.8",
+    )
+    assert ok.status_code == 302 and Client.objects.filter(name="Olena").exists()
+
+
+def test_a_filled_honeypot_is_thanked_and_dropped(sales_manager):
+    response = Browser().post(
+        "/contact/callback/",
+        {"name": "Spam", "phone": "+380501234567", "website": "http://spam.example"},
+    )
+    assert response.status_code == 302  # the robot sees the usual thanks
+    assert not Client.objects.filter(name="Spam").exists() and not Deal.objects.exists()
+    page = Browser().get("/contact/callback/").content.decode()
+    assert 'class="kr-hp" aria-hidden="true"' in page and 'tabindex="-1"' in page
