@@ -9,6 +9,7 @@ from kramar.personal.services.similarity import (
     products_of_occasion,
     similarity_rebuild,
     similarity_refresh_bought,
+    similarity_refresh_viewed,
 )
 from kramar.personal.services.viewed import (
     RECENT_LIMIT,
@@ -25,6 +26,7 @@ __all__ = [
     "products_of_occasion",
     "similarity_rebuild",
     "similarity_refresh_bought",
+    "similarity_refresh_viewed",
     "view_basket_merge",
     "view_basket_save",
     "view_baskets_forget",

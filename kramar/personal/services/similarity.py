@@ -4,23 +4,34 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import NotSupportedError, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
 from kramar.orders.enums import OrderStatus
 from kramar.orders.models import OrderLine
 from kramar.personal.enums import SimilarityKind
-from kramar.personal.models import ProductSimilarity, ViewBasket
+from kramar.personal.models import ProductSimilarity, SimilarityCursor, ViewBasket
 from kramar.personal.similarity import (
     Neighbour,
     baskets_by_occasion,
     co_counts,
     neighbours,
 )
+
+# The incremental refresh reads the viewed lists changed until this long ago: a list stamped
+# earlier has surely committed by then (a view's write takes milliseconds; the clocks of the
+# web servers and the worker may differ by seconds), so no list falls between two windows.
+VIEWS_SETTLE = timedelta(minutes=1)
 
 
 def _window() -> timedelta:
@@ -40,9 +51,51 @@ def _bought_baskets(client_ids: Iterable[int] | None = None) -> list[frozenset[i
     return baskets_by_occasion(rows.iterator(chunk_size=5000), window=_window())
 
 
-def _viewed_baskets() -> list[frozenset[int]]:
-    lists = ViewBasket.objects.values_list("product_ids", flat=True).iterator(chunk_size=5000)
-    return [frozenset(int(i) for i in ids) for ids in lists if len(ids) > 1]
+class _HoldsAny(Func):
+    """True when a JSON list of ids holds any of ``ids`` (a viewed list holds one of the
+    products). The ids go as one JSON parameter, so thousands of them are one bound value."""
+
+    output_field = BooleanField()
+    templates = {
+        "postgresql": "EXISTS (SELECT 1 FROM jsonb_array_elements(%(list)s) AS held(id) "
+        "WHERE held.id IN (SELECT jsonb_array_elements(%(ids)s::jsonb)))",
+        "sqlite": "EXISTS (SELECT 1 FROM json_each(%(list)s) AS held "
+        "WHERE held.value IN (SELECT value FROM json_each(%(ids)s)))",
+    }
+
+    def __init__(self, column: str, ids: Iterable[int]) -> None:
+        super().__init__(F(column), Value(json.dumps(sorted(ids))))
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
+        if connection.vendor not in self.templates:
+            raise NotSupportedError(f"viewed lists are not searchable on {connection.vendor}")
+        (held, held_params), (ids, ids_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = self.templates[connection.vendor] % {"list": held, "ids": ids}
+        return sql, (*held_params, *ids_params)
+
+
+def _viewed_baskets(
+    holding: set[int] | None = None, *, not_holding: set[int] | None = None
+) -> list[frozenset[int]]:
+    """Return the viewed lists (of two products or more): all of them, or those holding any of
+    ``holding`` and none of ``not_holding``."""
+    lists = ViewBasket.objects.all()
+    if holding is not None:
+        lists = lists.filter(_HoldsAny("product_ids", holding))
+    if not_holding:
+        lists = lists.exclude(_HoldsAny("product_ids", not_holding))
+    ids_of = lists.values_list("product_ids", flat=True).iterator(chunk_size=5000)
+    return [frozenset(int(i) for i in ids) for ids in ids_of if len(ids) > 1]
 
 
 def _table(single: Counter[int], pairs: Counter[tuple[int, int]]) -> dict[int, list[Neighbour]]:
@@ -73,9 +126,74 @@ def _write(
 
 def similarity_rebuild(*, kind: SimilarityKind) -> int:
     """Recompute one kind of similarity for the whole catalogue; return the rows written."""
-    baskets = _bought_baskets() if kind == SimilarityKind.BOUGHT else _viewed_baskets()
-    single, pairs = co_counts(baskets)
+    if kind == SimilarityKind.VIEWED:
+        return _viewed_rebuild(up_to=timezone.now() - VIEWS_SETTLE)
+    single, pairs = co_counts(_bought_baskets())
     return _write(kind, _table(single, pairs), None)
+
+
+@transaction.atomic
+def _viewed_rebuild(*, up_to: datetime) -> int:
+    """Rebuild "viewed together" under the cursor's lock (an incremental refresh skips
+    meanwhile) and move the cursor to ``up_to``: every list stamped by then is in the table."""
+    _viewed_cursor(skip_locked=False)
+    single, pairs = co_counts(_viewed_baskets())
+    written = _write(SimilarityKind.VIEWED, _table(single, pairs), None)
+    _viewed_cursor_move(up_to)
+    return written
+
+
+@transaction.atomic
+def similarity_refresh_viewed(*, now: datetime | None = None) -> int:
+    """Recompute "viewed together" of the products in the viewed lists changed since the last
+    run, exactly, reading only the lists that matter: those holding these products (for the
+    pairs) and those holding any of their partners (for the partners' list counts). Return
+    the rows written.
+
+    The cursor's row lock makes overlapping runs harmless: a run that finds it taken (another
+    refresh, or the nightly rebuild) does nothing, the holder covers the same lists. The
+    cursor moves in the same transaction as the rows, so a worker that dies mid-way leaves its
+    window to the next run. Nothing changed: nothing is written, not even the cursor. Before
+    the first rebuild the cursor is empty and nothing says what the table holds: rebuild it.
+    """
+    up_to = (now or timezone.now()) - VIEWS_SETTLE
+    cursor = _viewed_cursor(skip_locked=True)
+    if cursor is None:
+        return 0
+    if cursor.up_to is None:
+        return _viewed_rebuild(up_to=up_to)
+    changed = ViewBasket.objects.filter(updated_at__gt=cursor.up_to, updated_at__lte=up_to)
+    affected = {int(i) for ids in changed.values_list("product_ids", flat=True) for i in ids}
+    if not affected:
+        return 0
+    baskets = _viewed_baskets(affected)
+    partners = set().union(*baskets) - affected
+    if partners:
+        baskets += _viewed_baskets(partners, not_holding=affected)
+    single, pairs = co_counts(baskets, only=affected)
+    written = _write(SimilarityKind.VIEWED, _table(single, pairs), affected)
+    _viewed_cursor_move(up_to)
+    return written
+
+
+def _viewed_cursor(*, skip_locked: bool) -> SimilarityCursor | None:
+    """Lock the viewed-together cursor, made empty when missing; None when another run holds
+    it and ``skip_locked``."""
+    rows = SimilarityCursor.objects.select_for_update(skip_locked=skip_locked).filter(
+        kind=SimilarityKind.VIEWED
+    )
+    cursor = rows.first()
+    if cursor is None and not SimilarityCursor.objects.filter(kind=SimilarityKind.VIEWED).exists():
+        SimilarityCursor.objects.get_or_create(kind=SimilarityKind.VIEWED)
+        cursor = rows.first()
+    return cursor
+
+
+def _viewed_cursor_move(up_to: datetime) -> None:
+    """Move the cursor forward to ``up_to`` (never back: a late rebuild does not undo a run)."""
+    SimilarityCursor.objects.filter(
+        Q(up_to__isnull=True) | Q(up_to__lt=up_to), kind=SimilarityKind.VIEWED
+    ).update(up_to=up_to)
 
 
 def similarity_refresh_bought(*, product_ids: Iterable[int]) -> int:
