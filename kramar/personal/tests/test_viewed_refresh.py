@@ -3,13 +3,18 @@ products of the viewed lists changed since the last run get exactly the neighbou
 rebuild would give them (docs/personal.md, "Refresh")."""
 
 import math
+import os
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from kramar.personal.enums import SimilarityKind
 from kramar.personal.models import ProductSimilarity, SimilarityCursor, ViewBasket
@@ -22,6 +27,8 @@ from kramar.personal.services import (
 pytestmark = pytest.mark.django_db
 
 VIEWED = SimilarityKind.VIEWED
+JOB = "personal-viewed-refresh"
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def viewed_together(*products):
@@ -185,3 +192,33 @@ def test_m7_a_run_that_finds_another_at_work_leaves_it_the_lists(goods, settings
         release.set()
         other.join()
     assert similarity_refresh_viewed(now=later()) == 2
+
+
+def test_m7_the_worker_refreshes_viewed_together_every_quarter_hour(goods, settings):
+    path, every = settings.KRAMAR_PERIODIC_JOBS[JOB]
+    assert every == timedelta(minutes=15)
+    a, b, *_rest = goods.values()
+    lists([a, b])
+    assert import_string(path).call() == 2  # the first run: a rebuild, a-b and b-a
+
+
+def refresh_job_with(**env_vars):
+    """The interval of the refresh job that config.settings declares with these variables, in
+    seconds, or "off" (a fresh process: settings are read once, at start)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    env.update(env_vars, DEBUG="true", DJANGO_SETTINGS_MODULE="config.settings")
+    code = (
+        "from django.conf import settings; "
+        f"job = settings.KRAMAR_PERIODIC_JOBS.get({JOB!r}); "
+        "print(int(job[1].total_seconds()) if job else 'off')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_m7_the_refresh_interval_is_a_setting_and_zero_leaves_the_nightly_rebuild_alone():
+    assert refresh_job_with(PERSONAL_VIEWED_REFRESH_MINUTES="5") == "300"
+    assert refresh_job_with(PERSONAL_VIEWED_REFRESH_MINUTES="0") == "off"
