@@ -77,9 +77,9 @@ def co_counts(
                 pairs[(a, b)] += 1
                 pairs[(b, a)] += 1
             continue
-        for a in items:
-            if a in only:
-                pairs.update((a, b) for b in items if b != a)
+        hits = only.intersection(items)
+        if hits:
+            pairs.update([(a, b) for a in hits for b in items if b != a])
     return single, pairs
 
 

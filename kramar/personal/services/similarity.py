@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import NotSupportedError, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models import BooleanField, F, Func, Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -53,18 +53,20 @@ def _bought_baskets(client_ids: Iterable[int] | None = None) -> list[frozenset[i
 
 class _HoldsAny(Func):
     """True when a JSON list of ids holds any of ``ids`` (a viewed list holds one of the
-    products). The ids go as one JSON parameter, so thousands of them are one bound value."""
+    products). The ids are one bound value: an array PostgreSQL hashes, JSON text SQLite
+    reads into a temporary index, so thousands of them cost one lookup per list item."""
 
     output_field = BooleanField()
     templates = {
-        "postgresql": "EXISTS (SELECT 1 FROM jsonb_array_elements(%(list)s) AS held(id) "
-        "WHERE held.id IN (SELECT jsonb_array_elements(%(ids)s::jsonb)))",
-        "sqlite": "EXISTS (SELECT 1 FROM json_each(%(list)s) AS held "
-        "WHERE held.value IN (SELECT value FROM json_each(%(ids)s)))",
+        "postgresql": "EXISTS (SELECT 1 FROM jsonb_array_elements_text(%s) AS held(id) "
+        "WHERE held.id::bigint = ANY(%%s::bigint[]))",
+        "sqlite": "EXISTS (SELECT 1 FROM json_each(%s) AS held "
+        "WHERE held.value IN (SELECT value FROM json_each(%%s)))",
     }
 
     def __init__(self, column: str, ids: Iterable[int]) -> None:
-        super().__init__(F(column), Value(json.dumps(sorted(ids))))
+        super().__init__(F(column))
+        self.ids = sorted(set(ids))
 
     def as_sql(
         self,
@@ -77,11 +79,9 @@ class _HoldsAny(Func):
     ) -> tuple[str, tuple[Any, ...]]:
         if connection.vendor not in self.templates:
             raise NotSupportedError(f"viewed lists are not searchable on {connection.vendor}")
-        (held, held_params), (ids, ids_params) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        sql = self.templates[connection.vendor] % {"list": held, "ids": ids}
-        return sql, (*held_params, *ids_params)
+        held, params = compiler.compile(self.get_source_expressions()[0])
+        ids = self.ids if connection.vendor == "postgresql" else json.dumps(self.ids)
+        return self.templates[connection.vendor] % held, (*params, ids)
 
 
 def _viewed_baskets(
@@ -108,16 +108,35 @@ def _table(single: Counter[int], pairs: Counter[tuple[int, int]]) -> dict[int, l
 def _write(
     kind: SimilarityKind, table: dict[int, list[Neighbour]], products: set[int] | None
 ) -> int:
+    """Store the neighbours in ``table`` of ``products`` (of every product when None); return
+    the rows written. For some products only the rows that changed are replaced: a product
+    already in a changed list keeps most of its neighbours as they were."""
+    fresh = {
+        (product, n.other): (n.score, n.support)
+        for product, near in table.items()
+        if products is None or product in products
+        for n in near
+    }
     rows = ProductSimilarity.objects.filter(kind=kind)
-    (rows if products is None else rows.filter(product_id__in=products)).delete()
+    if products is None:
+        rows.delete()
+    else:
+        stale = []
+        stored = rows.filter(product_id__in=products).values_list(
+            "pk", "product_id", "other_id", "score", "support"
+        )
+        for pk, product, other, score, support in stored.iterator(chunk_size=5000):
+            if fresh.get((product, other)) == (score, support):
+                del fresh[(product, other)]
+            else:
+                stale.append(pk)
+        ProductSimilarity.objects.filter(pk__in=stale).delete()
     made = ProductSimilarity.objects.bulk_create(
         [
             ProductSimilarity(
-                product_id=product, other_id=n.other, kind=kind, score=n.score, support=n.support
+                product_id=product, other_id=other, kind=kind, score=score, support=support
             )
-            for product, near in table.items()
-            if products is None or product in products
-            for n in near
+            for (product, other), (score, support) in fresh.items()
         ],
         batch_size=2000,
     )

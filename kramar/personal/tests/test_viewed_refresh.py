@@ -110,6 +110,18 @@ def test_m7_the_refresh_gives_the_touched_products_what_a_full_rebuild_gives(goo
     assert viewed_together(d)["product-d"] == [("product-c", 0.632, 2)]
 
 
+def test_m7_a_refresh_rewrites_only_the_neighbours_that_changed(goods, rebuilt):
+    a, e, f = goods["a"], goods["e"], goods["f"]
+    kept = stored_rows(e, f)
+    # A visitor who had viewed e and f views a: n(a) becomes 3, so a-b is 2/sqrt(3*2) now;
+    # n(e), n(f) and c(e, f) stay, and a met them once only (below the support).
+    fifth = rebuilt[4]
+    view_basket_save(user=None, key=str(fifth.key), product_ids=[a.pk, e.pk, f.pk])
+    assert similarity_refresh_viewed(now=later()) == 1
+    assert viewed_together(a)["product-a"] == [("product-b", 0.816, 2)]
+    assert stored_rows(e, f) == kept
+
+
 def test_m7_a_second_run_with_nothing_new_writes_nothing(goods, rebuilt):
     b, c = goods["b"], goods["c"]
     view_basket_save(user=None, key=None, product_ids=[b.pk, c.pk])
