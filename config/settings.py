@@ -180,9 +180,19 @@ PERSONAL_TOP_K = env.number("PERSONAL_TOP_K", default=20, minimum=1)
 PERSONAL_POPULAR_CACHE_SECONDS = env.number(
     "PERSONAL_POPULAR_CACHE_SECONDS", default=300, minimum=0
 )
+# "Viewed together" of the products in viewed lists changed since the last run is recomputed
+# every this many minutes; 0: by the nightly rebuild only.
+PERSONAL_VIEWED_REFRESH_MINUTES = env.number(
+    "PERSONAL_VIEWED_REFRESH_MINUTES", default=15, minimum=0
+)
 # Background jobs every N seconds: name -> (task path, interval). Each runs once per interval
 # however many workers run (core.RecurringJob); the mailbox is fetched only when one is set up.
 KRAMAR_PERIODIC_JOBS: dict[str, tuple[str, timedelta]] = {}
+if PERSONAL_VIEWED_REFRESH_MINUTES:
+    KRAMAR_PERIODIC_JOBS["personal-viewed-refresh"] = (
+        "kramar.personal.tasks.similarity_refresh_viewed_task",
+        timedelta(minutes=PERSONAL_VIEWED_REFRESH_MINUTES),
+    )
 # The shop keeps a listing's facet counts this long (counting stock over thousands of products on
 # every page would cost ~0.5 s at 100,000 products); 0 counts afresh each time.
 KRAMAR_FACETS_CACHE_SECONDS = env.number("CATALOG_FACETS_CACHE_SECONDS", default=60, minimum=0)

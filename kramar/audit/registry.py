@@ -137,6 +137,7 @@ NOT_AUDITED: dict[str, str] = {
     "mail.MailboxCursor": "technical: how far the mailbox was read",
     "personal.ViewBasket": "a visitor's recently viewed list, browsing data, not a record",
     "personal.ProductSimilarity": "derived: recomputed from orders and views by the worker",
+    "personal.SimilarityCursor": "technical: how far the worker's refresh read the viewed lists",
     "tracking.Visitor": "behaviour data, erased on request; export and erasure are trail rows",
     "tracking.Event": "behaviour data in bulk, purged after TRACKING_RETENTION_DAYS",
     "tracking.SiteSession": "a summary of events, on the client's timeline",

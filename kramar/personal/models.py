@@ -68,6 +68,22 @@ class ProductSimilarity(models.Model):
         return f"{self.product_id} ~ {self.other_id} ({self.kind} {self.score:.3f})"
 
 
+class SimilarityCursor(models.Model):
+    """How far the worker's incremental refresh of one kind of similarity has read: the
+    viewed lists changed up to ``up_to`` are in the table. Empty until the first rebuild, which
+    is what an empty cursor asks for (nothing says what the table holds)."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=SimilarityKind.choices, unique=True)
+    up_to = models.DateTimeField(_("refreshed up to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("similarity refresh cursor")
+        verbose_name_plural = _("similarity refresh cursors")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.up_to}"
+
+
 class PersonalOffer(TimeStampedModel):
     """A manager's offer to one client: a discount off the shop's prices and/or a message, until
     a date (inclusive). A discount above the approval limit waits in ``pending_percent`` for a

@@ -65,17 +65,21 @@ def co_counts(
     baskets: Iterable[Iterable[int]], *, only: set[int] | None = None
 ) -> tuple[Counter[int], Counter[tuple[int, int]]]:
     """Return n(i) and c(i, j) (both orders of each pair). With ``only``, count the pairs of
-    those products alone (the incremental refresh), but n(i) of every product."""
+    those products alone (the incremental refresh), but n(i) of every product: a basket
+    without any of them then costs its length, not its pairs."""
     single: Counter[int] = Counter()
     pairs: Counter[tuple[int, int]] = Counter()
     for basket in baskets:
         items = sorted(set(basket))[:BASKET_LIMIT]
         single.update(items)
-        for a, b in combinations(items, 2):
-            if only is None or a in only:
+        if only is None:
+            for a, b in combinations(items, 2):
                 pairs[(a, b)] += 1
-            if only is None or b in only:
                 pairs[(b, a)] += 1
+            continue
+        hits = only.intersection(items)
+        if hits:
+            pairs.update([(a, b) for a in hits for b in items if b != a])
     return single, pairs
 
 

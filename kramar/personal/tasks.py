@@ -1,5 +1,6 @@
-"""The worker's side of the personal site: "bought together" kept fresh after every order, and
-the nightly full rebuild of both similarity tables (settings.KRAMAR_DAILY_JOBS)."""
+"""The worker's side of the personal site: "bought together" kept fresh after every order,
+"viewed together" every few minutes (settings.KRAMAR_PERIODIC_JOBS), and the nightly full
+rebuild of both similarity tables (settings.KRAMAR_DAILY_JOBS)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ def similarity_refresh_order(order_id: int) -> int:
     from kramar.personal.services import products_of_occasion, similarity_refresh_bought
 
     return similarity_refresh_bought(product_ids=products_of_occasion(order_id=order_id))
+
+
+@task
+def similarity_refresh_viewed_task() -> int:
+    """Recompute "viewed together" of the products in the viewed lists changed since the last
+    run (every ``PERSONAL_VIEWED_REFRESH_MINUTES``)."""
+    from kramar.personal.services import similarity_refresh_viewed
+
+    return similarity_refresh_viewed()
 
 
 @task

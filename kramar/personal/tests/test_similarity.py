@@ -60,3 +60,13 @@ def test_recommendations_sum_the_similarities_and_leave_out_what_was_bought():
     table = neighbours(*co_counts(BASKETS), min_support=2, top_k=10)
     assert recommend([1, 3], table, exclude={1, 3}, limit=5) == [2]
     assert recommend([2], table, exclude={2}, limit=1) == [3]
+
+
+def test_counting_the_pairs_of_some_products_gives_them_the_full_counts():
+    # The incremental refreshes count the pairs of the changed products only (M7): their pairs
+    # and every product's basket count must be what counting everything gives.
+    baskets = [*BASKETS, {3, 5}, {4, 5, 6}]
+    single, pairs = co_counts(baskets)
+    some_single, some_pairs = co_counts(baskets, only={1, 5})
+    assert some_single == single
+    assert some_pairs == Counter({pair: n for pair, n in pairs.items() if pair[0] in {1, 5}})
