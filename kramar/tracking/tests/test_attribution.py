@@ -3,20 +3,19 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
 from django.test import Client as Browser
 from django.utils import timezone
 
-from kramar.catalog.tests.factories import first_variant, make_product
-from kramar.clients.models import Client, Region
-from kramar.orders.models import DeliveryMethod, Order
+from kramar.catalog.tests.factories import make_product
+from kramar.clients.models import Client
 from kramar.tracking.collector import CONSENT_COOKIE
 from kramar.tracking.enums import WebFormKind
 from kramar.tracking.models import ClientTouch, DealTouch, Event, OrderTouch
 from kramar.tracking.services import events_purge, web_form_submit
+from kramar.tracking.tests.support import guest_checkout
 
 pytestmark = pytest.mark.django_db
 UA = "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0"
@@ -86,32 +85,11 @@ def test_the_first_touch_outlives_the_purge_of_raw_events(sales_manager, setting
     assert touch.last["source"] == "bing" and touch.last_at == later
 
 
-def _checkout(b: Browser) -> Order:
-    variant = first_variant(make_product("Blanket", stock=4))
-    b.post("/cart/add/", {"variant_id": variant.pk, "quantity": 1})
-    b.get("/checkout/")
-    b.post(
-        "/checkout/",
-        {
-            "checkout_key": uuid.uuid4().hex,
-            "full_name": "Lesia Ukrainka",
-            "email": "lesia@example.test",
-            "phone": "+380 67 765 43 21",
-            "delivery_method": DeliveryMethod.objects.get(code="post").pk,
-            "region": Region.objects.get(code="volyn").pk,
-            "city": "Lutsk",
-            "post_branch": "3",
-            "payment_method": "cash_on_delivery",
-        },
-    )
-    return Order.objects.get()
-
-
 def test_an_order_keeps_how_its_buyer_came(sales_manager, administrator, client_for):
     b = browser()
     b.get("/?utm_source=google&utm_campaign=spring")
     b.get("/?utm_source=newsletter&utm_campaign=winter")
-    order = _checkout(b)
+    order = guest_checkout(b)
     touch = OrderTouch.objects.get(order=order)
     assert touch.first["campaign"] == "spring" and touch.last["campaign"] == "winter"
     page = client_for(administrator).get(f"/office/orders/{order.pk}/").content.decode()
@@ -121,7 +99,7 @@ def test_an_order_keeps_how_its_buyer_came(sales_manager, administrator, client_
 def test_an_order_without_consent_keeps_only_its_campaign(sales_manager):
     b = browser(consent=None)
     b.get("/?utm_source=newsletter&utm_campaign=winter")
-    order = _checkout(b)
+    order = guest_checkout(b)
     assert order.utm_campaign == "winter"  # the shop's own record of the sale's campaign
     assert not OrderTouch.objects.exists()
 

@@ -12,6 +12,7 @@ from kramar.catalog.tests.factories import make_product
 from kramar.tracking.collector import CONSENT_COOKIE
 from kramar.tracking.enums import EventKind
 from kramar.tracking.models import ClientTouch, Event, Visitor
+from kramar.tracking.tests.support import guest_checkout
 
 pytestmark = pytest.mark.django_db
 UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
@@ -186,32 +187,10 @@ def test_the_buffer_writes_many_requests_in_one_insert(settings):
 
 
 def test_a_guest_order_records_the_purchase_and_identifies_the_visitor():
-    import uuid
 
-    from kramar.catalog.tests.factories import first_variant
-    from kramar.clients.models import Region
-    from kramar.orders.models import DeliveryMethod, Order
-
-    variant = first_variant(make_product("Blanket", stock=4))
     b = browser()
     b.get("/?utm_source=newsletter&utm_campaign=winter")
-    b.post("/cart/add/", {"variant_id": variant.pk, "quantity": 2})
-    b.get("/checkout/")
-    b.post(
-        "/checkout/",
-        {
-            "checkout_key": uuid.uuid4().hex,
-            "full_name": "Lesia Ukrainka",
-            "email": "lesia@example.test",
-            "phone": "+380 67 765 43 21",
-            "delivery_method": DeliveryMethod.objects.get(code="post").pk,
-            "region": Region.objects.get(code="volyn").pk,
-            "city": "Lutsk",
-            "post_branch": "3",
-            "payment_method": "cash_on_delivery",
-        },
-    )
-    order = Order.objects.get()
+    order = guest_checkout(b, quantity=2)
     kinds = list(Event.objects.order_by("occurred_at", "pk").values_list("kind", flat=True))
     assert EventKind.CART_CHANGE in kinds and EventKind.CHECKOUT_STEP in kinds
     placed = Event.objects.get(kind=EventKind.ORDER_PLACED)
