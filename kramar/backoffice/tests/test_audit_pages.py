@@ -133,3 +133,7 @@ def test_the_roles_page_shows_every_role_against_every_right(client_for, make_st
     assert reassign["head_of_sales"] and not reassign["sales_manager"]
     change = dict(zip(roles, rows["crm.change_deal"], strict=True))
     assert not change["company_head"] and change["sales_manager"]
+    erase = dict(zip(roles, rows["clients.erase_client"], strict=True))
+    assert erase["administrator"] and not erase["head_of_sales"]
+    quarantine = dict(zip(roles, rows["mail.manage_quarantine"], strict=True))
+    assert quarantine["head_of_sales"] and not quarantine["sales_manager"]
