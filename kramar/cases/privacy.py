@@ -7,7 +7,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kramar.audit.services import audit_redact
 from kramar.cases.enums import CaseStatus
 from kramar.cases.models import CaseEvent, ServiceCase
 from kramar.clients.models import Client
@@ -40,20 +39,6 @@ def refuse(client: Client) -> str | None:
 
 def erase(erasure: Erasure) -> int:
     cases = list(ServiceCase.objects.filter(client=erasure.client))
-    changed = 0
-    for case in cases:
-        texts = ("subject", "description", "resolution")
-        edited = [f for f in texts if erasure.scrub(getattr(case, f)) != getattr(case, f)]
-        for name in edited:
-            setattr(case, name, erasure.scrub(getattr(case, name)))
-        if edited:
-            case.save(update_fields=[*edited, "updated_at"])
-            changed += 1
-    for event in CaseEvent.objects.filter(case__in=cases).exclude(note=""):
-        note = erasure.scrub(event.note)
-        if note != event.note:
-            CaseEvent.objects.filter(pk=event.pk).update(note=note)
-    audit_redact(
-        model="cases.servicecase", object_ids=[str(c.pk) for c in cases], scrub=erasure.scrub
-    )
-    return changed
+    events = list(CaseEvent.objects.filter(case__in=cases).exclude(note=""))
+    erasure.scrub_records(events, ("note",))
+    return erasure.scrub_records(cases, ("subject", "description", "resolution"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kramar.audit.services import audit_redact
 from kramar.clients.models import Client
 from kramar.clients.services import Erasure
 from kramar.crm.models import Activity, Deal
@@ -45,28 +44,11 @@ def export(client: Client) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _scrub_records(erasure: Erasure, records: list[Any], fields: tuple[str, ...]) -> list[str]:
-    """Take the person out of the records' texts; return the ids of the records changed."""
-    changed = []
-    for record in records:
-        edited = [f for f in fields if erasure.scrub(getattr(record, f)) != getattr(record, f)]
-        if edited:
-            for name in edited:
-                setattr(record, name, erasure.scrub(getattr(record, name)))
-            record.save(update_fields=[*edited, "updated_at"])
-            changed.append(str(record.pk))
-    return changed
-
-
 def erase(erasure: Erasure) -> int:
     """Keep the deals and activities, without the person's name, e-mail or phone in their texts
     (and in their audit rows)."""
     deals = list(Deal.objects.filter(client=erasure.client))
     activities = list(Activity.objects.filter(client=erasure.client))
-    changed = _scrub_records(erasure, deals, DEAL_TEXTS)
-    changed_activities = _scrub_records(erasure, activities, ACTIVITY_TEXTS)
-    audit_redact(model="crm.deal", object_ids=[str(d.pk) for d in deals], scrub=erasure.scrub)
-    audit_redact(
-        model="crm.activity", object_ids=[str(a.pk) for a in activities], scrub=erasure.scrub
+    return erasure.scrub_records(deals, DEAL_TEXTS) + erasure.scrub_records(
+        activities, ACTIVITY_TEXTS
     )
-    return len(changed) + len(changed_activities)

@@ -29,13 +29,13 @@ accounting law makes a shop keep sales documents for years; nothing else is kept
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,6 +79,27 @@ class Erasure:
         for pattern in self.patterns:
             text = pattern.sub(self.replacement, text)
         return text
+
+    def scrub_records(self, records: Sequence[models.Model], fields: tuple[str, ...]) -> int:
+        """Take the person out of these records' texts and out of their audit rows; return how
+        many records changed. Each changed record is saved (so its own change is audited too,
+        then redacted with the rest)."""
+        changed = 0
+        for record in records:
+            edited = [f for f in fields if self.scrub(getattr(record, f)) != getattr(record, f)]
+            for name in edited:
+                setattr(record, name, self.scrub(getattr(record, name)))
+            if edited:
+                stamp = ["updated_at"] if hasattr(record, "updated_at") else []
+                record.save(update_fields=[*edited, *stamp])
+                changed += 1
+        if records:
+            audit_redact(
+                model=records[0]._meta.label_lower,
+                object_ids=[str(record.pk) for record in records],
+                scrub=self.scrub,
+            )
+        return changed
 
 
 def _phone_pattern(number: str) -> str:
@@ -308,10 +329,10 @@ def _erase_own(erasure: Erasure) -> dict[str, int]:
     timeline, _rows = (
         TimelineEntry.objects.filter(client=client).exclude(kind__in=KEPT_TIMELINE).delete()
     )
-    for entry in TimelineEntry.objects.filter(client=client).only("pk", "summary"):
-        summary = erasure.scrub(entry.summary)
-        if summary != entry.summary:
-            TimelineEntry.objects.filter(pk=entry.pk).update(summary=summary)
+    kept = list(TimelineEntry.objects.filter(client=client).only("pk", "summary"))
+    for entry in kept:
+        entry.summary = erasure.scrub(entry.summary)
+    TimelineEntry.objects.bulk_update(kept, ["summary"], batch_size=500)
     counts = {
         "emails": 0,
         "phones": 0,
